@@ -1,0 +1,70 @@
+# shallot: build the image, render projects, run the tests.  `make help` lists the targets.
+
+IMAGE ?= shallot:dev
+PYTHON ?= python3
+BUILD := build
+VENV := $(BUILD)/venv
+BASE_IMAGES_MK := $(BUILD)/base-images.mk
+WHEELHOUSE := $(BUILD)/wheelhouse
+
+# BuildKit where the buildx plugin exists; the classic builder elsewhere (the Dockerfile works with both).
+export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 1 || echo 0)
+
+-include $(BASE_IMAGES_MK)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv lock wheelhouse base-images image new test test-unit test-e2e lint clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: tests/requirements.txt image/cli/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -r tests/requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed ## Make the host's tool environment (build/venv)
+
+lock: $(VENV)/.installed ## Re-pin image/requirements.lock from image/requirements.in
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--output-file image/requirements.lock image/requirements.in
+
+$(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli -name '*.py' -o -name pyproject.toml) $(VENV)/.installed
+	PYTHON=$(VENV)/bin/python image/wheelhouse.sh $(WHEELHOUSE)
+	touch $@
+
+wheelhouse: $(WHEELHOUSE)/.complete ## Download the image's wheels on the host (build/wheelhouse)
+
+base-images: ## Make sure the python and postgres base images exist (official, pulled, or built here)
+	image/base/base-images.sh $(BASE_IMAGES_MK)
+
+$(BASE_IMAGES_MK):
+	image/base/base-images.sh $@
+
+image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete ## Build the shallot image (IMAGE=shallot:dev to rename)
+	docker build --file image/Dockerfile --tag $(IMAGE) \
+		--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE) \
+		--build-arg POSTGRES_IMAGE=$(POSTGRES_IMAGE) \
+		--build-arg IMAGE_NAME=$(IMAGE) \
+		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \
+		--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+		.
+
+new: image ## Render a project: make new name=payments-api [dir=.]
+	@test -n "$(name)" || { echo "make new: give the project name, e.g. make new name=payments-api" >&2; exit 2; }
+	docker run --rm $$(test -t 0 && echo -it) -v "$(abspath $(or $(dir),.)):/work" $(IMAGE) new $(name)
+
+test: test-unit test-e2e ## Run the whole suite (unit, then end-to-end through Docker)
+
+test-unit: $(VENV)/.installed ## Unit tests: the CLI and the renderer, no Docker
+	$(VENV)/bin/pytest tests/unit
+
+test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
+	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/pytest tests/e2e
+
+lint: $(VENV)/.installed ## shellcheck every script, hadolint every Dockerfile
+	shellcheck $$(git ls-files '*.sh')
+	$(VENV)/bin/hadolint $$(git ls-files '*Dockerfile*')
+
+clean: ## Remove build/ (images stay; `docker image rm` them yourself)
+	rm -rf $(BUILD)

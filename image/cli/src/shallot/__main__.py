@@ -1,0 +1,3 @@
+from shallot.cli import main
+
+main()

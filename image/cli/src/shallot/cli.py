@@ -1,0 +1,45 @@
+"""The `shallot` command line: a click group, and one-line errors for every refusal."""
+
+import sys
+
+import click
+
+from shallot import __version__
+from shallot.commands.new import new
+from shallot.commands.version import version
+from shallot.errors import EXIT_BAD_INPUT, ShallotError
+
+EXIT_INTERRUPTED = 130
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="shallot")
+def cli() -> None:
+    """shallot: render and develop onion-architecture Python REST APIs from one image.
+
+    \b
+    Inside the image, mount the folder to render into at /work:
+      docker run --rm -it -v "$PWD:/work" shallot:dev new payments-api
+    """
+
+
+cli.add_command(new)
+cli.add_command(version)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"shallot: error: {message}", err=True)
+    sys.exit(code)
+
+
+def main() -> None:
+    try:
+        code = cli.main(prog_name="shallot", standalone_mode=False)
+    except ShallotError as error:
+        _fail(str(error), error.exit_code)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "shallot"
+        _fail(f"{error.format_message()} (see '{command} --help')", EXIT_BAD_INPUT)
+    except (click.Abort, KeyboardInterrupt, EOFError):
+        _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+    sys.exit(code or 0)

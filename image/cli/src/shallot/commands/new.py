@@ -1,0 +1,83 @@
+"""`shallot new NAME`: ask for the answers, check them all, then render the project."""
+
+import sys
+
+import click
+
+from shallot.answers import QUESTIONS, Answers, default_for, normalise_project_name
+from shallot.errors import BadInput
+from shallot.render import render
+from shallot.workspace import Workspace
+
+
+def _ask(project_name: str, given: dict, interactive: bool) -> Answers:
+    """Every answer: a flag if given, else typed at a prompt (on a TTY), else the default."""
+    answered: dict = {}
+    for field, (prompt, rule) in QUESTIONS.items():
+        if given.get(field) is not None:
+            answered[field] = rule(given[field])
+        elif interactive:
+            answered[field] = click.prompt(
+                prompt, default=default_for(field, project_name, answered), value_proc=_re_ask_on(rule)
+            )
+        else:
+            answered[field] = rule(str(default_for(field, project_name, answered)))
+    return Answers(project_name=project_name, **answered).check()
+
+
+def _re_ask_on(rule):
+    def process(value):
+        try:
+            return rule(value)
+        except BadInput as error:
+            raise click.BadParameter(str(error)) from None
+
+    return process
+
+
+def _next_steps(answers: Answers) -> str:
+    name = answers.project_name
+    return "\n".join(
+        [
+            f"Created {name}/ ({answers.description})",
+            "",
+            "Next steps:",
+            f"  cd {name}",
+            f"  docker build -t {name} .",
+            f"  docker run --rm -v /var/run/docker.sock:/var/run/docker.sock {name} python -m unittest discover -s tests",
+            "",
+            f"Read {name}/README.md for the layout, the database and the migrations.",
+        ]
+    )
+
+
+@click.command()
+@click.argument("name")
+@click.option("--package-name", help="Python package name (default: NAME with dashes as underscores).")
+@click.option("--description", help="One-line description.")
+@click.option("--author-name", help="Author name.")
+@click.option("--author-email", help="Author email.")
+@click.option("--http-port", help="HTTP port of the service (default 8000).")
+@click.option("--postgres-port", help="Host port of the development PostgreSQL (default 5432).")
+@click.option("--database-name", help="PostgreSQL database name (default: the package name).")
+@click.option("--shallot-image", help="Image the project's Dockerfile builds FROM (default: this image).")
+@click.option("--postgres-image", help="PostgreSQL image for development and tests.")
+@click.option("--defaults", is_flag=True, help="Take the default for every answer not given as a flag (implied without a TTY).")
+def new(name: str, defaults: bool, **given) -> None:
+    """Render a new onion-architecture REST API into the folder NAME.
+
+    On a terminal it asks for each answer, offering defaults derived from NAME;
+    every answer can also be given as a flag. Nothing is written unless every
+    answer is valid and the whole project renders.
+    """
+    project_name = normalise_project_name(name)
+    for field, value in given.items():
+        if value is not None:
+            QUESTIONS[field][1](value)
+    workspace = Workspace.from_environment()
+    workspace.check_writable(project_name)
+    target = workspace.target(project_name)
+    answers = _ask(project_name, given, interactive=not defaults and sys.stdin.isatty() and sys.stdout.isatty())
+    workspace.target(project_name)
+    render(answers, target)
+    click.echo(_next_steps(answers))

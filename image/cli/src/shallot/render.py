@@ -1,0 +1,55 @@
+"""Rendering the template with copier: into a staging folder beside the target, then one rename."""
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+from shallot.answers import Answers
+from shallot.errors import ShallotError
+
+
+def template_dir() -> Path:
+    """The copier template: SHALLOT_TEMPLATE in the image, else the skeleton of this source checkout."""
+    configured = os.environ.get("SHALLOT_TEMPLATE")
+    candidate = Path(configured) if configured else Path(__file__).resolve().parents[4] / "skeleton"
+    if not (candidate / "copier.yml").is_file():
+        raise ShallotError(f"no template at {candidate} (copier.yml missing); set SHALLOT_TEMPLATE to the skeleton folder")
+    return candidate
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def render(answers: Answers, target: Path, template: Path | None = None) -> None:
+    """Render ANSWERS into TARGET (absent or empty). On any failure nothing is left behind."""
+    from copier import run_copy  # imported here: it is slow to import and only `new` needs it
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".shallot-new", dir=target.parent))
+    try:
+        os.chmod(staging, 0o777 & ~_current_umask())
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            run_copy(
+                str(template or template_dir()),
+                str(staging),
+                data=answers.as_data(),
+                defaults=True,
+                overwrite=True,
+                quiet=True,
+            )
+        if target.is_dir():
+            target.rmdir()
+        staging.rename(target)
+    except OSError as error:
+        raise ShallotError(
+            f"could not write {target}: {error.strerror or error}; nothing was written"
+        ) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

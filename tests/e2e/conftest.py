@@ -1,0 +1,40 @@
+"""End-to-end fixtures: the shallot image, built once per test session, and workspaces to mount."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+HOST_UID = 1234
+
+
+@pytest.fixture(scope="session")
+def image(repo) -> str:
+    """The image under test. `make test-e2e` builds it and names it in SHALLOT_TEST_IMAGE; otherwise build it here."""
+    name = os.environ.get("SHALLOT_TEST_IMAGE")
+    if not name:
+        name = "shallot:dev"
+        subprocess.run(["make", "-C", str(repo), "image", f"IMAGE={name}"], check=True)
+    return name
+
+
+@pytest.fixture(scope="session")
+def postgres_image() -> str:
+    return os.environ.get("SHALLOT_TEST_POSTGRES_IMAGE", "postgres:15-bookworm")
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Path:
+    """A folder owned by a non-root host user, as a user's project folder would be."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    os.chown(folder, HOST_UID, HOST_UID)
+    return folder
+
+
+def docker_run(image, *args, volumes=(), options=(), timeout=300):
+    command = ["docker", "run", "--rm", *options]
+    for host, container in volumes:
+        command += ["-v", f"{host}:{container}"]
+    return subprocess.run([*command, image, *args], capture_output=True, text=True, timeout=timeout)

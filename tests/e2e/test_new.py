@@ -1,0 +1,102 @@
+"""`docker run ... shallot new` through the real image: the tree, its owner, and every refusal."""
+
+import os
+import subprocess
+
+import pytest
+
+from tests.e2e.conftest import HOST_UID, docker_run
+from tests.unit.test_new import REQUIRED_PATHS
+
+
+def owners(folder):
+    found = set()
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            info = os.lstat(os.path.join(root, name))
+            found.add((info.st_uid, info.st_gid))
+    return found
+
+
+def test_new_renders_a_project_owned_by_the_owner_of_work(image, workspace):
+    result = docker_run(image, "new", "payments-api", "--defaults", volumes=[(workspace, "/work")])
+    assert result.returncode == 0, result.stderr
+    project = workspace / "payments-api"
+    assert [path for path in REQUIRED_PATHS if not (project / path).exists()] == []
+    assert owners(project) == {(HOST_UID, HOST_UID)}
+    assert os.stat(project / "scripts/run_postgres.sh").st_mode & 0o100
+    assert "Next steps:" in result.stdout
+
+
+def test_new_with_user_renders_as_that_user(image, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    os.chown(folder, 2345, 2345)
+    result = docker_run(image, "new", "orders", volumes=[(folder, "/work")], options=["--user", "2345:2345"])
+    assert result.returncode == 0, result.stderr
+    assert owners(folder / "orders") == {(2345, 2345)}
+
+
+def test_the_rendered_python_compiles_in_the_image(image, workspace):
+    assert docker_run(image, "new", "orders", volumes=[(workspace, "/work")]).returncode == 0
+    result = docker_run(image, "python", "-m", "compileall", "-q", "/work/orders", volumes=[(workspace, "/work")])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_version_and_help(image):
+    assert docker_run(image, "version").stdout.strip() == "shallot 0.1.0"
+    assert "new" in docker_run(image, "--help").stdout
+
+
+def assert_refused(result, says):
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("shallot: error: ") and says in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["new", ""], "NAME is empty"),
+        (["new", "a/b"], "path separator"),
+        (["new", ".."], "parent or current folder"),
+        (["new", "class"], "Python keyword"),
+        (["new", "1st-api"], "starts with a digit"),
+        (["new", "api;rm -rf"], "not lower-case letters"),
+        (["new", "ok", "--postgres-port", "70000"], "out of range"),
+        (["new", "ok", "--unknown"], "No such option"),
+    ],
+)
+def test_bad_input_is_refused_with_nothing_written(image, workspace, args, says):
+    assert_refused(docker_run(image, *args, volumes=[(workspace, "/work")]), says)
+    assert os.listdir(workspace) == []
+
+
+def test_an_existing_project_is_refused_and_kept(image, workspace):
+    (workspace / "orders").mkdir()
+    (workspace / "orders/keep.txt").write_text("mine")
+    assert_refused(docker_run(image, "new", "orders", volumes=[(workspace, "/work")]), "not empty")
+    assert os.listdir(workspace / "orders") == ["keep.txt"]
+
+
+def test_without_a_mount_it_prints_the_docker_run_line(image):
+    result = docker_run(image, "new", "orders")
+    assert_refused(result, 'docker run --rm -it -v "$PWD:/work" ' + image + " new orders")
+
+
+def test_a_read_only_mount_is_refused(image, workspace):
+    assert_refused(docker_run(image, "new", "orders", volumes=[(workspace, "/work:ro")]), "read-only")
+    assert os.listdir(workspace) == []
+
+
+def test_a_full_disk_leaves_nothing_behind(image):
+    result = subprocess.run(
+        [
+            "docker", "run", "--rm", "--mount", "type=tmpfs,destination=/work,tmpfs-size=32k",
+            "--entrypoint", "bash", image, "-c", "shallot-entrypoint new orders; status=$?; ls -A /work; exit $status",
+        ],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert_refused(result, "No space left on device")
+    assert result.stdout == ""

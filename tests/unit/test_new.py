@@ -1,0 +1,152 @@
+"""`shallot new` on the host, as a subprocess: what it writes, and what it refuses."""
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+# The tree the foundation issue promises, relative to the project folder.
+REQUIRED_PATHS = [
+    "src/api/controllers",
+    "src/api/schemas",
+    "src/api/middleware.py",
+    "src/api/responses.py",
+    "src/api/requests.py",
+    "src/infrastructure/services",
+    "src/infrastructure/databases",
+    "src/infrastructure/repositories",
+    "src/infrastructure/models",
+    "src/domain/constants.py",
+    "src/domain/exceptions.py",
+    "src/domain/models",
+    "src/services",
+    "src/app.py",
+    "src/config.py",
+    "src/cors.py",
+    "src/create_app.py",
+    "src/dependency_container.py",
+    "src/error_handler.py",
+    "src/logging.py",
+    "migrations",
+    "scripts/run_postgres.sh",
+    "manage.py",
+    "tests",
+    "Dockerfile",
+    "README.md",
+    ".gitignore",
+    ".env.example",
+    "pyproject.toml",
+    ".copier-answers.yml",
+]
+
+
+def shallot(workspace, *args, stdin=subprocess.DEVNULL):
+    env = {**os.environ, "SHALLOT_WORKSPACE": str(workspace)}
+    env.pop("SHALLOT_REQUIRE_MOUNT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "shallot", *args], env=env, stdin=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_new_renders_the_onion_layout(tmp_path):
+    result = shallot(tmp_path, "new", "payments-api", "--defaults")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "payments-api"
+    missing = [path for path in REQUIRED_PATHS if not (project / path).exists()]
+    assert missing == []
+    assert os.stat(project / "scripts/run_postgres.sh").st_mode & stat.S_IXUSR
+    assert "cd payments-api" in result.stdout
+
+
+def test_answers_file_records_every_answer_for_copier_update(tmp_path):
+    shallot(tmp_path, "new", "billing", "--defaults", "--http-port", "9000", "--author-email", "dev@example.com")
+    answers = yaml.safe_load((tmp_path / "billing/.copier-answers.yml").read_text())
+    assert answers["http_port"] == 9000
+    assert answers["author_email"] == "dev@example.com"
+    assert answers["package_name"] == "billing"
+    assert answers["_src_path"].endswith("skeleton")
+
+
+def test_without_a_tty_the_defaults_are_taken(tmp_path):
+    result = shallot(tmp_path, "new", "orders")
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load((tmp_path / "orders/.copier-answers.yml").read_text())["database_name"] == "orders"
+
+
+def test_an_empty_existing_folder_is_used(tmp_path):
+    (tmp_path / "orders").mkdir()
+    assert shallot(tmp_path, "new", "orders").returncode == 0
+    assert (tmp_path / "orders/manage.py").is_file()
+
+
+def _assert_refused(result, tmp_path, says, before):
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("shallot: error: ")
+    assert says in lines[0]
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["new", "../escape"], "path separator"),
+        (["new", "class"], "Python keyword"),
+        (["new", "json"], "standard library"),
+        (["new", "9lives"], "starts with a digit"),
+        (["new", "ok", "--package-name", "for"], "Python keyword"),
+        (["new", "ok", "--http-port", "80"], "out of range"),
+        (["new", "ok", "--http-port", "5432"], "both 5432"),
+        (["new", "ok", "--author-email", "nobody"], "author email"),
+        (["new", "ok", "--bogus"], "No such option"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_bad_input_is_refused_in_one_line_with_nothing_written(tmp_path, args, says):
+    _assert_refused(shallot(tmp_path, *args), tmp_path, says, before=[])
+
+
+def test_a_non_empty_target_is_refused_and_kept(tmp_path):
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "orders/notes.txt").write_text("mine")
+    _assert_refused(shallot(tmp_path, "new", "orders"), tmp_path, "not empty", before=["orders"])
+    assert (tmp_path / "orders/notes.txt").read_text() == "mine"
+
+
+def test_a_file_in_the_way_is_refused(tmp_path):
+    (tmp_path / "orders").write_text("a file")
+    _assert_refused(shallot(tmp_path, "new", "orders"), tmp_path, "is not a folder", before=["orders"])
+
+
+def test_a_failed_render_leaves_nothing(tmp_path):
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    template = tmp_path / "broken-template"
+    (template / "project").mkdir(parents=True)
+    (template / "copier.yml").write_text("_subdirectory: project\n_templates_suffix: .jinja\nproject_name: {type: str}\n")
+    (template / "project/ok.txt").write_text("fine")
+    (template / "project/bad.txt.jinja").write_text("{{ undefined_variable | no_such_filter }}")
+    env = {**os.environ, "SHALLOT_WORKSPACE": str(workspace), "SHALLOT_TEMPLATE": str(template)}
+    result = subprocess.run(
+        [sys.executable, "-m", "shallot", "new", "orders"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert os.listdir(workspace) == []
+
+
+def test_plain_copier_and_the_cli_agree_on_defaults(tmp_path, repo):
+    from copier import run_copy
+
+    env_free = {key: os.environ.pop(key) for key in ("SHALLOT_IMAGE", "SHALLOT_POSTGRES_IMAGE") if key in os.environ}
+    try:
+        shallot(tmp_path, "new", "payments-api", "--defaults")
+        run_copy(str(repo / "skeleton"), str(tmp_path / "plain"), data={"project_name": "payments-api"}, defaults=True, quiet=True)
+    finally:
+        os.environ.update(env_free)
+    by_cli = yaml.safe_load((tmp_path / "payments-api/.copier-answers.yml").read_text())
+    by_copier = yaml.safe_load((tmp_path / "plain/.copier-answers.yml").read_text())
+    assert by_cli == by_copier
