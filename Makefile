@@ -6,6 +6,7 @@ BUILD := build
 VENV := $(BUILD)/venv
 BASE_IMAGES_MK := $(BUILD)/base-images.mk
 WHEELHOUSE := $(BUILD)/wheelhouse
+TEMPLATE := $(BUILD)/template
 
 # BuildKit where the buildx plugin exists; the classic builder elsewhere (the Dockerfile works with both).
 export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 1 || echo 0)
@@ -13,7 +14,7 @@ export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 
 -include $(BASE_IMAGES_MK)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock wheelhouse base-images image new test test-unit test-e2e lint clean
+.PHONY: help venv lock wheelhouse template base-images image new test test-unit test-e2e lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,13 +36,19 @@ $(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli -name '*
 
 wheelhouse: $(WHEELHOUSE)/.complete ## Download the image's wheels on the host (build/wheelhouse)
 
+$(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f)
+	image/assemble-template.sh $(TEMPLATE)
+	touch $@
+
+template: $(TEMPLATE)/.complete ## Assemble the copier template (build/template) from skeleton/, compose/ and devcontainer/
+
 base-images: ## Make sure the python and postgres base images exist (official, pulled, or built here)
 	image/base/base-images.sh $(BASE_IMAGES_MK)
 
 $(BASE_IMAGES_MK):
 	image/base/base-images.sh $@
 
-image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete ## Build the shallot image (IMAGE=shallot:dev to rename)
+image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(TEMPLATE)/.complete ## Build the shallot image (IMAGE=shallot:dev to rename)
 	docker build --file image/Dockerfile --tag $(IMAGE) \
 		--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE) \
 		--build-arg POSTGRES_IMAGE=$(POSTGRES_IMAGE) \
@@ -56,7 +63,7 @@ new: image ## Render a project: make new name=payments-api [dir=.]
 
 test: test-unit test-e2e ## Run the whole suite (unit, then end-to-end through Docker)
 
-test-unit: $(VENV)/.installed ## Unit tests: the CLI and the renderer, no Docker
+test-unit: $(VENV)/.installed $(TEMPLATE)/.complete ## Unit tests: the CLI and the renderer, no Docker
 	$(VENV)/bin/pytest tests/unit
 
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker

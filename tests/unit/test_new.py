@@ -8,6 +8,8 @@ import sys
 import pytest
 import yaml
 
+from shallot.render import template_dir
+
 # The tree the foundation issue promises, relative to the project folder.
 REQUIRED_PATHS = [
     "src/api/controllers",
@@ -67,7 +69,7 @@ def test_answers_file_records_every_answer_for_copier_update(tmp_path):
     assert answers["http_port"] == 9000
     assert answers["author_email"] == "dev@example.com"
     assert answers["package_name"] == "billing"
-    assert answers["_src_path"].endswith("skeleton")
+    assert answers["_src_path"].endswith("template")
 
 
 def test_without_a_tty_the_defaults_are_taken(tmp_path):
@@ -144,7 +146,7 @@ def test_plain_copier_and_the_cli_agree_on_defaults(tmp_path, repo):
     env_free = {key: os.environ.pop(key) for key in ("SHALLOT_IMAGE", "SHALLOT_POSTGRES_IMAGE") if key in os.environ}
     try:
         shallot(tmp_path, "new", "payments-api", "--defaults")
-        run_copy(str(repo / "skeleton"), str(tmp_path / "plain"), data={"project_name": "payments-api"}, defaults=True, quiet=True)
+        run_copy(str(template_dir()), str(tmp_path / "plain"), data={"project_name": "payments-api"}, defaults=True, quiet=True)
     finally:
         os.environ.update(env_free)
     by_cli = yaml.safe_load((tmp_path / "payments-api/.copier-answers.yml").read_text())

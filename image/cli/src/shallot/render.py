@@ -13,11 +13,13 @@ from shallot.errors import ShallotError
 
 
 def template_dir() -> Path:
-    """The copier template: SHALLOT_TEMPLATE in the image, else the skeleton of this source checkout."""
+    """The copier template: SHALLOT_TEMPLATE in the image, else the one `make template` assembles in this checkout."""
     configured = os.environ.get("SHALLOT_TEMPLATE")
-    candidate = Path(configured) if configured else Path(__file__).resolve().parents[4] / "skeleton"
+    candidate = Path(configured) if configured else Path(__file__).resolve().parents[4] / "build" / "template"
     if not (candidate / "copier.yml").is_file():
-        raise ShallotError(f"no template at {candidate} (copier.yml missing); set SHALLOT_TEMPLATE to the skeleton folder")
+        raise ShallotError(
+            f"no template at {candidate} (copier.yml missing); run `make template` or set SHALLOT_TEMPLATE"
+        )
     return candidate
 
 

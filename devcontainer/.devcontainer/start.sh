@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Starts the devcontainer's service: gives the `app` user the group that owns the mounted
+# Docker socket (its gid differs from host to host), then runs the service as `app`.
+set -euo pipefail
+
+socket=/var/run/docker.sock
+user=app
+
+start_grant_docker_socket() {
+	[ -S "$socket" ] || return 0
+	local gid group
+	gid=$(stat -c %g "$socket")
+	group=$(getent group "$gid" | cut -d: -f1 || true)
+	if [ -z "$group" ]; then
+		group=docker-host
+		groupadd --gid "$gid" "$group"
+	fi
+	usermod --append --groups "$group" "$user"
+}
+
+start_service() {
+	exec setpriv --reuid="$user" --regid="$user" --init-groups -- supervisord --configuration deploy/supervisord.conf
+}
+
+start_grant_docker_socket
+start_service
