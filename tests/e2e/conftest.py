@@ -38,3 +38,25 @@ def docker_run(image, *args, volumes=(), options=(), timeout=300):
     for host, container in volumes:
         command += ["-v", f"{host}:{container}"]
     return subprocess.run([*command, image, *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def rendered_project(image, tmp_path_factory) -> Path:
+    """One project rendered with the defaults, shared by the tests that only read or run it."""
+    workspace = tmp_path_factory.mktemp("rendered")
+    os.chown(workspace, HOST_UID, HOST_UID)
+    result = docker_run(image, "new", "demo-api", "--defaults", volumes=[(workspace, "/work")])
+    assert result.returncode == 0, result.stderr
+    return workspace / "demo-api"
+
+
+@pytest.fixture(scope="session")
+def project_image(image, rendered_project) -> str:
+    """The rendered project's own image, built FROM the shallot image as its Dockerfile says."""
+    tag = f"shallot-e2e/demo-api:{os.getpid()}"
+    subprocess.run(
+        ["docker", "build", "--quiet", "--build-arg", f"SHALLOT_IMAGE={image}", "--tag", tag, str(rendered_project)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    yield tag
+    subprocess.run(["docker", "image", "rm", "--force", tag], capture_output=True)

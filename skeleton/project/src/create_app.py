@@ -1,0 +1,38 @@
+"""The application factory."""
+
+from flask import Flask
+
+from src.api.controllers.docs import docs
+from src.api.controllers.health import health
+from src.api.controllers.todos import todos
+from src.api.middleware import init_middleware
+from src.config import Config
+from src.cors import init_cors
+from src.dependency_container import Container, build_container
+from src.error_handler import init_error_handlers
+
+
+def create_app(config: Config, container: Container | None = None) -> Flask:
+    """Builds the app; without a container, builds the real one from `config`."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        DEBUG=config.debug,
+        TESTING=config.profile == "test",
+        MAX_CONTENT_LENGTH=config.max_content_length,
+    )
+    app.json.sort_keys = False  # keep the schemas' field order
+    container = container or build_container(config)
+    app.extensions["container"] = container
+
+    init_middleware(app)
+    init_cors(app, config.cors_allowed_origins)
+    init_error_handlers(app)
+    for blueprint in (health, todos, docs):
+        app.register_blueprint(blueprint)
+
+    @app.teardown_appcontext
+    def end_request(_error: BaseException | None) -> None:
+        container.end_request()
+
+    return app

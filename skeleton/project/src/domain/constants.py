@@ -1,0 +1,6 @@
+"""Limits the domain and the API agree on."""
+
+TITLE_MAX_LENGTH = 200
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100

@@ -1,0 +1,42 @@
+"""What can go wrong in the domain, said in the domain's own words.
+
+Each error carries a stable `code`; the API turns the kind of error into an HTTP status.
+"""
+
+
+class DomainError(Exception):
+    code = "domain_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(DomainError):
+    code = "not_found"
+
+
+class ConflictError(DomainError):
+    code = "conflict"
+
+
+class RuleViolation(DomainError):
+    """A value breaks a rule of the domain; `field` names the value."""
+
+    code = "validation_error"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class TodoNotFound(NotFoundError):
+    def __init__(self, todo_id: int) -> None:
+        super().__init__(f"Todo {todo_id} does not exist.")
+        self.todo_id = todo_id
+
+
+class TodoAlreadyCompleted(ConflictError):
+    def __init__(self, todo_id: int | None) -> None:
+        super().__init__(f"Todo {todo_id} is already completed.")
+        self.todo_id = todo_id

@@ -1,0 +1,3 @@
+from src.domain.models.todo import Todo
+
+__all__ = ["Todo"]

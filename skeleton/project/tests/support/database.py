@@ -1,0 +1,43 @@
+"""A test case on the shared PostgreSQL: the schema at head, every table emptied after each test."""
+
+import unittest
+
+from alembic import command
+from sqlalchemy import Engine, create_engine, text
+
+from src.infrastructure.databases.migrations import alembic_config
+from src.infrastructure.models import Base
+from tests.support.postgres import shared_postgres
+
+_migrated = False
+
+
+def migrated_engine() -> Engine:
+    """An engine on the shared test database, which is upgraded to head the first time."""
+    global _migrated
+    postgres = shared_postgres()
+    if not _migrated:
+        command.upgrade(alembic_config(postgres.url()), "head")
+        _migrated = True
+    return create_engine(postgres.url())
+
+
+class DatabaseTestCase(unittest.TestCase):
+    engine: Engine
+
+    @classmethod
+    def setUpClass(cls):
+        cls.engine = migrated_engine()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.engine.dispose()
+
+    def setUp(self):
+        # The first cleanup registered runs last: after those of the test, which close sessions.
+        self.addCleanup(self._empty_tables)
+
+    def _empty_tables(self):
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        with self.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,84 @@
+"""Every error has one JSON shape, the right status, and no stack trace."""
+
+import unittest
+
+from tests.support.app import make_fake_app
+
+
+class ErrorShapeTest(unittest.TestCase):
+    def setUp(self):
+        app = make_fake_app({"MAX_CONTENT_LENGTH": "1000"})
+
+        @app.get("/test-only/boom")
+        def boom():
+            raise RuntimeError("secret internals")
+
+        self.client = app.test_client()
+
+    def assertError(self, response, status, code):
+        self.assertEqual(response.status_code, status, response.get_data(as_text=True))
+        self.assertEqual(response.mimetype, "application/json")
+        self.assertEqual(set(response.json), {"error"})
+        error = response.json["error"]
+        self.assertEqual(set(error), {"code", "message", "details"})
+        self.assertEqual(error["code"], code)
+        self.assertTrue(error["message"])
+        return error
+
+    def test_malformed_json_is_400(self):
+        response = self.client.post("/v1/todos", data="{nope", content_type="application/json")
+        self.assertError(response, 400, "bad_request")
+
+    def test_a_body_that_is_not_json_is_415(self):
+        response = self.client.post("/v1/todos", data="title=x", content_type="text/plain")
+        self.assertError(response, 415, "unsupported_media_type")
+
+    def test_a_body_over_the_limit_is_413(self):
+        error = self.assertError(
+            self.client.post("/v1/todos", json={"title": "x" * 2000}),
+            413,
+            "payload_too_large",
+        )
+        self.assertEqual(error["details"], {"max_bytes": 1000})
+
+    def test_validation_errors_are_422_per_field(self):
+        cases = [
+            ({}, "title"),
+            ({"title": 5}, "title"),
+            ({"title": "x" * 201}, "title"),
+            ({"title": "ok", "extra": 1}, "extra"),
+        ]
+        for body, field in cases:
+            with self.subTest(body=body):
+                error = self.assertError(
+                    self.client.post("/v1/todos", json=body), 422, "validation_error"
+                )
+                self.assertIn(field, error["details"])
+
+    def test_a_blank_title_breaks_the_domain_rule_422(self):
+        error = self.assertError(
+            self.client.post("/v1/todos", json={"title": "   "}), 422, "validation_error"
+        )
+        self.assertEqual(list(error["details"]), ["title"])
+
+    def test_a_json_body_that_is_not_an_object_is_422(self):
+        self.assertError(self.client.post("/v1/todos", json=["title"]), 422, "validation_error")
+
+    def test_an_unknown_route_is_404(self):
+        self.assertError(self.client.get("/nowhere"), 404, "not_found")
+        self.assertError(self.client.get("/v1/todos/not-a-number"), 404, "not_found")
+
+    def test_a_wrong_method_is_405_with_allow(self):
+        response = self.client.put("/v1/todos/1", json={})
+        error = self.assertError(response, 405, "method_not_allowed")
+        self.assertIn("PATCH", response.headers["Allow"])
+        self.assertIn("PATCH", error["details"]["allowed_methods"])
+
+    def test_an_unexpected_error_is_500_with_a_request_id_and_is_logged(self):
+        with self.assertLogs("src.error_handler", "ERROR") as logs:
+            response = self.client.get("/test-only/boom", headers={"X-Request-ID": "req-123"})
+        error = self.assertError(response, 500, "internal_error")
+        self.assertEqual(error["details"], {"request_id": "req-123"})
+        self.assertNotIn("secret internals", response.get_data(as_text=True))
+        self.assertNotIn("Traceback", response.get_data(as_text=True))
+        self.assertIn("secret internals", "\n".join(logs.output))

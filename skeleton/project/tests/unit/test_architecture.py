@@ -1,0 +1,73 @@
+"""The onion's import rules, checked on the source itself: dependencies point inward only."""
+
+import ast
+import unittest
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+FRAMEWORKS = ("flask", "werkzeug", "sqlalchemy", "alembic", "marshmallow", "apispec", "psycopg2")
+
+# layer: (the parts of src it may import, the third-party packages it must not import)
+RULES = {
+    "domain": (("src.domain",), FRAMEWORKS),
+    "services": (("src.domain", "src.services"), FRAMEWORKS),
+    "api": (("src.api", "src.services", "src.domain"), ()),
+    "infrastructure": (("src.infrastructure", "src.services", "src.domain"), ()),
+}
+
+
+def _within(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def breaks_rule(layer: str, imported: str) -> bool:
+    allowed_src, forbidden = RULES[layer]
+    if _within(imported, ("src",)):
+        return not _within(imported, allowed_src)
+    return _within(imported, forbidden)
+
+
+def imports_of(source: str, module: str, is_package: bool = False):
+    """(line, module) for every import in `source`, relative imports resolved."""
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            imported = ".".join([*base, node.module] if node.module else base)
+            yield node.lineno, imported
+            for alias in node.names:
+                yield node.lineno, f"{imported}.{alias.name}"
+
+
+def violations(layer: str):
+    for path in sorted((SRC / layer).rglob("*.py")):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        is_package = parts[-1] == "__init__"
+        module = ".".join(parts[:-1] if is_package else parts)
+        for line, imported in imports_of(path.read_text(encoding="utf-8"), module, is_package):
+            if breaks_rule(layer, imported):
+                yield f"{path.relative_to(SRC.parent)}:{line} imports {imported}"
+
+
+class ImportContractTest(unittest.TestCase):
+    def test_each_layer_imports_only_inward(self):
+        for layer in RULES:
+            with self.subTest(layer=layer):
+                self.assertEqual(list(violations(layer)), [])
+
+    def test_the_rules(self):
+        self.assertTrue(breaks_rule("domain", "flask"))
+        self.assertTrue(breaks_rule("domain", "src.services.ports"))
+        self.assertTrue(breaks_rule("services", "sqlalchemy.orm"))
+        self.assertTrue(breaks_rule("services", "src.config"))
+        self.assertTrue(breaks_rule("api", "src.infrastructure.models.todo"))
+        self.assertTrue(breaks_rule("infrastructure", "src.api.schemas"))
+        self.assertFalse(breaks_rule("api", "src.services.todo_service"))
+        self.assertFalse(breaks_rule("domain", "dataclasses"))
+
+    def test_relative_imports_are_resolved(self):
+        found = [m for _, m in imports_of("from ..infrastructure import models", "src.api.x")]
+        self.assertIn("src.infrastructure.models", found)

@@ -1,0 +1,195 @@
+"""The rendered project, for real: its own test suite inside its image (testcontainers through
+the mounted Docker socket), then the service under gunicorn and supervisor against PostgreSQL,
+exercised over HTTP including every error case."""
+
+import re
+import secrets
+import subprocess
+import time
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.e2e.docker_helpers import Http, docker, published_port, socket_group, unique, wait_for_http
+
+HTTP_PORT = 8000
+ORIGIN = "https://app.example.com"
+
+
+def test_the_generated_suite_passes_inside_its_image(project_image, postgres_image):
+    started = time.monotonic()
+    result = docker(
+        "run", "--rm", "-v", "/var/run/docker.sock:/var/run/docker.sock", "--group-add", socket_group(),
+        "-e", f"POSTGRES_IMAGE={postgres_image}", project_image,
+        "python", "-m", "unittest", "discover", "-s", "tests",
+        check=False, timeout=900,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    ran = int(re.search(r"^Ran (\d+) tests?", output, re.MULTILINE).group(1))
+    assert ran >= 30, output[-2000:]
+    assert re.search(r"^OK\b", output, re.MULTILINE) and "skipped" not in output.splitlines()[-1]
+    print(f"generated suite: {ran} tests in {time.monotonic() - started:.1f}s")
+
+
+@pytest.fixture(scope="module")
+def service(project_image, postgres_image):
+    """PostgreSQL and the service (production profile) on a private network; the service's URL."""
+    network, db, app = unique("shallot-e2e-net"), unique("shallot-e2e-db"), unique("shallot-e2e-app")
+    password = secrets.token_urlsafe(16)
+    database_env = ["-e", "POSTGRES_USER=demo", "-e", f"POSTGRES_PASSWORD={password}", "-e", "POSTGRES_DB=demo"]
+    app_env = [
+        *database_env, "-e", f"POSTGRES_HOST={db}", "-e", "POSTGRES_PORT=5432", "-e", "APP_ENV=production",
+        "-e", f"SECRET_KEY={secrets.token_urlsafe(48)}", "-e", f"CORS_ALLOWED_ORIGINS={ORIGIN}",
+        "-e", "GUNICORN_WORKERS=2",
+    ]
+    docker("network", "create", network)
+    try:
+        docker("run", "-d", "--name", db, "--network", network, *database_env, postgres_image)
+        _wait_for_postgres(db)
+        migrated = docker("run", "--rm", "--network", network, *app_env, project_image,
+                          "python", "manage.py", "db", "upgrade", check=False)
+        assert migrated.returncode == 0, migrated.stderr
+        docker("run", "-d", "--name", app, "--network", network, "--read-only", "--tmpfs", "/tmp",
+               "-p", f"127.0.0.1::{HTTP_PORT}", *app_env, project_image)
+        base = f"http://127.0.0.1:{published_port(app, HTTP_PORT)}"
+        wait_for_http(base + "/readyz", 200, timeout=90)
+        yield {"http": Http(base), "app": app, "db": db}
+    finally:
+        docker("rm", "--force", "--volumes", app, db, check=False)
+        docker("network", "rm", network, check=False)
+
+
+def _wait_for_postgres(container, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if docker("exec", container, "pg_isready", "-h", "127.0.0.1", "-U", "demo", check=False).returncode == 0:
+            return
+        time.sleep(0.3)
+    raise AssertionError(docker("logs", container, check=False).stderr)
+
+
+def assert_error(response, status, code):
+    got_status, headers, body = response
+    assert got_status == status, body
+    assert headers["Content-Type"].startswith("application/json")
+    assert set(body) == {"error"} and body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["details"], dict)
+    return body["error"]
+
+
+def test_health_and_readiness(service):
+    http = service["http"]
+    assert http.request("GET", "/healthz")[0] == 200
+    assert http.request("GET", "/readyz")[0] == 200
+
+
+def test_todos_lifecycle(service):
+    http = service["http"]
+    status, headers, created = http.request("POST", "/v1/todos", {"title": "  write the e2e test  "})
+    assert status == 201
+    assert created["title"] == "write the e2e test" and created["done"] is False
+    assert headers["Location"] == f"/v1/todos/{created['id']}"
+    assert http.request("GET", f"/v1/todos/{created['id']}")[2] == created
+    status, _, updated = http.request("PATCH", f"/v1/todos/{created['id']}", {"done": True})
+    assert status == 200 and updated["done"] is True and updated["completed_at"]
+    assert_error(http.request("PATCH", f"/v1/todos/{created['id']}", {"done": True}), 409, "conflict")
+    status, _, page = http.request("GET", "/v1/todos?done=true&per_page=100")
+    assert status == 200 and created["id"] in [todo["id"] for todo in page["items"]]
+    assert all(todo["done"] for todo in page["items"])
+    assert http.request("DELETE", f"/v1/todos/{created['id']}")[0] == 204
+    assert_error(http.request("GET", f"/v1/todos/{created['id']}"), 404, "not_found")
+
+
+def test_pagination(service):
+    http = service["http"]
+    for number in range(3):
+        assert http.request("POST", "/v1/todos", {"title": f"page item {number}"})[0] == 201
+    status, _, page = http.request("GET", "/v1/todos?page=1&per_page=2")
+    assert status == 200 and len(page["items"]) == 2 and page["total"] >= 3 and page["per_page"] == 2
+    assert_error(http.request("GET", "/v1/todos?per_page=100000"), 422, "validation_error")
+    assert_error(http.request("GET", "/v1/todos?page=0"), 422, "validation_error")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "code"),
+    [
+        ("POST", "/v1/todos", {"raw": b"{not json", "headers": {"Content-Type": "application/json"}}, 400, "bad_request"),
+        ("POST", "/v1/todos", {"raw": b"title=x", "headers": {"Content-Type": "text/plain"}}, 415, "unsupported_media_type"),
+        ("POST", "/v1/todos", {"raw": b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}',
+                               "headers": {"Content-Type": "application/json"}}, 413, "payload_too_large"),
+        ("GET", "/v1/todos/999999999", {}, 404, "not_found"),
+        ("GET", "/no/such/route", {}, 404, "not_found"),
+        ("PUT", "/v1/todos", {"body": {"title": "x"}}, 405, "method_not_allowed"),
+    ],
+)
+def test_errors_have_one_json_shape(service, method, path, kwargs, status, code):
+    assert_error(service["http"].request(method, path, **kwargs), status, code)
+
+
+@pytest.mark.parametrize("title", ["", "   ", "x" * 201])
+def test_validation_errors_name_the_field(service, title):
+    error = assert_error(service["http"].request("POST", "/v1/todos", {"title": title}), 422, "validation_error")
+    assert "title" in error["details"]
+
+
+def test_request_ids_and_security_headers(service):
+    status, headers, _ = service["http"].request("GET", "/healthz", headers={"X-Request-ID": "e2e-check-1"})
+    assert headers["X-Request-ID"] == "e2e-check-1"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"]
+    _, generated, _ = service["http"].request("GET", "/healthz")
+    assert generated["X-Request-ID"] and generated["X-Request-ID"] != "e2e-check-1"
+
+
+def test_cors_allows_only_the_configured_origins(service):
+    http = service["http"]
+    _, allowed, _ = http.request("GET", "/v1/todos", headers={"Origin": ORIGIN})
+    assert allowed["Access-Control-Allow-Origin"] == ORIGIN
+    _, refused, _ = http.request("GET", "/v1/todos", headers={"Origin": "https://evil.example.com"})
+    assert "Access-Control-Allow-Origin" not in refused
+
+
+def test_openapi_document_is_valid_and_docs_page_is_locked_down(service):
+    status, _, document = service["http"].request("GET", "/openapi.json")
+    assert status == 200
+    validate(document)
+    assert {"/v1/todos", "/v1/todos/{todo_id}"} <= set(document["paths"])
+    status, headers, page = service["http"].request("GET", "/docs")
+    assert status == 200 and "text/html" in headers["Content-Type"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"] or "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def _gunicorn_processes(app):
+    """The gunicorn master's pid (from supervisor) and its workers' pids."""
+    master = docker("exec", app, "supervisorctl", "-c", "deploy/supervisord.conf", "pid", "gunicorn").stdout.strip()
+    children = docker("exec", app, "cat", f"/proc/{master}/task/{master}/children").stdout.split()
+    return master, set(children)
+
+
+def test_supervisor_reloads_gunicorn_gracefully(service):
+    master, workers = _gunicorn_processes(service["app"])
+    assert master.isdigit() and workers
+    reloaded = docker("exec", service["app"], "supervisorctl", "-c", "deploy/supervisord.conf", "signal", "HUP", "gunicorn",
+                      check=False)
+    assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        same_master, new_workers = _gunicorn_processes(service["app"])
+        if new_workers and not new_workers & workers:
+            break
+        time.sleep(0.2)
+    assert same_master == master, "HUP restarted the master instead of reloading its workers"
+    assert new_workers and not new_workers & workers, "the workers were not replaced"
+    assert service["http"].request("GET", "/v1/todos")[0] == 200
+
+
+def test_the_container_exits_non_zero_when_gunicorn_cannot_stay_up(project_image):
+    # Production without SECRET_KEY: gunicorn refuses to start, supervisor gives up, the container fails.
+    result = subprocess.run(
+        ["docker", "run", "--rm", "-e", "APP_ENV=production", "-e", "POSTGRES_PASSWORD=x", project_image],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
