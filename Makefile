@@ -6,6 +6,7 @@ BUILD := build
 VENV := $(BUILD)/venv
 BASE_IMAGES_MK := $(BUILD)/base-images.mk
 WHEELHOUSE := $(BUILD)/wheelhouse
+DEBHOUSE := $(BUILD)/debs
 TEMPLATE := $(BUILD)/template
 
 # BuildKit where the buildx plugin exists; the classic builder elsewhere (the Dockerfile works with both).
@@ -36,6 +37,10 @@ $(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli -name '*
 
 wheelhouse: $(WHEELHOUSE)/.complete ## Download the image's wheels on the host (build/wheelhouse)
 
+$(DEBHOUSE)/.complete: image/debhouse.sh
+	image/debhouse.sh $(DEBHOUSE)
+	touch $@
+
 $(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f)
 	image/assemble-template.sh $(TEMPLATE)
 	touch $@
@@ -48,7 +53,7 @@ base-images: ## Make sure the python and postgres base images exist (official, p
 $(BASE_IMAGES_MK):
 	image/base/base-images.sh $@
 
-image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(TEMPLATE)/.complete ## Build the shallot image (IMAGE=shallot:dev to rename)
+image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete $(TEMPLATE)/.complete ## Build the shallot image (IMAGE=shallot:dev to rename)
 	docker build --file image/Dockerfile --tag $(IMAGE) \
 		--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE) \
 		--build-arg POSTGRES_IMAGE=$(POSTGRES_IMAGE) \
@@ -70,8 +75,8 @@ test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image a
 	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/pytest tests/e2e
 
 lint: $(VENV)/.installed ## shellcheck every script, hadolint every Dockerfile
-	shellcheck $$(git ls-files '*.sh')
-	$(VENV)/bin/hadolint $$(git ls-files '*Dockerfile*')
+	shellcheck $$(git ls-files '*.sh' .ci/run)
+	$(VENV)/bin/hadolint $$(git ls-files '*Dockerfile' '*Dockerfile.*' ':!:*.jinja')
 
 clean: ## Remove build/ (images stay; `docker image rm` them yourself)
 	rm -rf $(BUILD)

@@ -18,9 +18,16 @@ start_grant_docker_socket() {
 	usermod --append --groups "$group" "$user"
 }
 
+# The container's stdout and stderr are pipes owned by root; supervisord reopens them by
+# name (/dev/stdout), which the user it becomes may only do once it owns them.
+start_hand_over_output() {
+	chown "$user" /proc/self/fd/1 /proc/self/fd/2
+}
+
 start_service() {
-	exec setpriv --reuid="$user" --regid="$user" --init-groups -- supervisord --configuration deploy/supervisord.conf
+	exec setpriv --reuid="$user" --regid="$user" --init-groups -- python deploy/supervise.py
 }
 
 start_grant_docker_socket
+start_hand_over_output
 start_service

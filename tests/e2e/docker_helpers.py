@@ -77,3 +77,18 @@ def _parse(payload: bytes, headers):
     if "json" in (headers.get("Content-Type") or ""):
         return json.loads(payload) if payload else None
     return payload.decode(errors="replace")
+
+
+def compose_command() -> list[str]:
+    """`docker compose` where the plugin exists, else `docker-compose`."""
+    if subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+        return ["docker", "compose"]
+    return ["docker-compose"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -193,3 +193,16 @@ def test_the_container_exits_non_zero_when_gunicorn_cannot_stay_up(project_image
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_the_rendered_project_is_lint_clean(image, rendered_project, repo):
+    hadolint = subprocess.run([str(repo / "build/venv/bin/hadolint"), str(rendered_project / "Dockerfile")],
+                              capture_output=True, text=True)
+    assert hadolint.returncode == 0, hadolint.stdout + hadolint.stderr
+    scripts = [str(path) for path in rendered_project.rglob("*.sh")]
+    assert scripts
+    shellcheck = subprocess.run(["shellcheck", *scripts], capture_output=True, text=True)
+    assert shellcheck.returncode == 0, shellcheck.stdout
+    for check in (["check", "."], ["format", "--check", "."]):
+        ruff = docker("run", "--rm", "-v", f"{rendered_project}:/work", "-w", "/work", image, "ruff", *check, check=False)
+        assert ruff.returncode == 0, ruff.stdout + ruff.stderr

@@ -1,0 +1,69 @@
+"""The rendered project's compose stack from a plain terminal: its Makefile drives
+compose (whichever of `docker compose` / `docker-compose` this machine has)."""
+
+import os
+import subprocess
+
+import pytest
+
+from tests.e2e.conftest import docker_run
+from tests.e2e.docker_helpers import Http, compose_command, free_port, unique
+
+
+@pytest.fixture
+def stack(image, postgres_image, tmp_path):
+    """A rendered project with its own compose project name and free host ports."""
+    workspace = tmp_path / "work"
+    workspace.mkdir()
+    assert docker_run(image, "new", "stack-demo", "--defaults", volumes=[(workspace, "/work")]).returncode == 0
+    project = workspace / "stack-demo"
+    http_port, postgres_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "COMPOSE_PROJECT_NAME": unique("shallot-e2e-stack"),
+        "HTTP_PORT": str(http_port),
+        "POSTGRES_PORT": str(postgres_port),
+        "POSTGRES_IMAGE": postgres_image,
+        "SHALLOT_IMAGE": image,
+        "APP_IMAGE": f"{unique('shallot-e2e/stack-demo')}:latest",
+    }
+
+    def make(*targets, check=True):
+        result = subprocess.run(["make", "-C", str(project), *targets], env=env, capture_output=True, text=True,
+                                timeout=600)
+        if check:
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        return result
+
+    yield make, Http(f"http://127.0.0.1:{http_port}"), project
+    subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes",
+                    "--rmi", "local"], cwd=project, env=env, capture_output=True)
+    subprocess.run(["docker", "image", "rm", "--force", env["APP_IMAGE"]], capture_output=True)
+
+
+def test_up_migrate_use_down_up_keeps_the_data(stack):
+    make, http, project = stack
+    make("up")
+    assert (project / ".env").is_file(), "make copies .env.example to .env on first use"
+    assert http.request("GET", "/readyz")[0] == 503, "not ready before the migrations ran"
+    make("migrate")
+    assert http.request("GET", "/readyz")[0] == 200
+    status, _, created = http.request("POST", "/v1/todos", {"title": "survive a restart"})
+    assert status == 201
+    make("down")
+    make("up")
+    status, _, fetched = http.request("GET", f"/v1/todos/{created['id']}")
+    assert status == 200 and fetched == created
+
+
+def test_make_help_lists_every_target(stack):
+    make, _, _ = stack
+    listed = {line.split()[0] for line in make("help").stdout.splitlines() if line.startswith("  ")}
+    assert {"up", "down", "logs", "shell", "psql", "migrate", "revision", "downgrade", "test", "lint", "fmt"} <= listed
+    assert make().stdout == make("help").stdout
+
+
+def test_revision_needs_a_message(stack):
+    make, _, _ = stack
+    result = make("revision", check=False)
+    assert result.returncode != 0 and 'make revision m="' in result.stderr

@@ -1,0 +1,131 @@
+"""Open the rendered project's devcontainer the way the Dev Containers CLI does, step by step:
+compose up the files and services devcontainer.json names (after giving the remote user the
+host user's uid, as updateRemoteUserUID asks), run its lifecycle commands as the remote user in
+the workspace folder, then work inside it: the whole test suite (testcontainers through the
+host's Docker socket) and `make migrate`; and reach the API from the host."""
+
+import json
+import os
+import subprocess
+
+import pytest
+import yaml
+
+from tests.e2e.conftest import HOST_UID, docker_run
+from tests.e2e.docker_helpers import Http, compose_command, docker, free_port, unique, wait_for_http
+
+
+class DevContainer:
+    """What the Dev Containers CLI does with a compose-based devcontainer.json."""
+
+    def __init__(self, project, env):
+        self.project = project
+        self.env = env
+        self.config = json.loads((project / ".devcontainer/devcontainer.json").read_text())
+        self.files = [project / ".devcontainer" / name for name in self.config["dockerComposeFile"]]
+        self.uid_override = project / ".devcontainer" / "uid-override.compose.yaml"
+
+    def compose(self, *args, check=True):
+        files = [*self.files, *([self.uid_override] if self.uid_override.exists() else [])]
+        command = [*compose_command(), "--project-directory", str(self.project)]
+        for file in files:
+            command += ["-f", str(file)]
+        result = subprocess.run([*command, *args], cwd=self.project, env=self.env, capture_output=True, text=True,
+                                timeout=900)
+        if check:
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        return result
+
+    def run_initialize_command(self):
+        subprocess.run(["sh", "-c", self.config["initializeCommand"]], cwd=self.project, check=True)
+
+    def build_with_remote_user_uid(self, uid, gid):
+        """updateRemoteUserUID: a derived image whose remote user has the host user's uid and gid."""
+        service = self.config["service"]
+        self.compose("build", service)
+        image = self.env["APP_IMAGE"]
+        derived = f"{image}-uid"
+        user = self.config["remoteUser"]
+        dockerfile = (
+            f"FROM {image}\nUSER root\n"
+            f"RUN groupmod -o -g {gid} {user} && usermod -o -u {uid} -g {gid} {user} "
+            f"&& chown -R {uid}:{gid} /home/{user}\n"
+        )
+        subprocess.run(["docker", "build", "-q", "-t", derived, "-"], input=dockerfile, text=True, check=True,
+                       capture_output=True)
+        self.uid_override.write_text(yaml.safe_dump({"services": {service: {"image": derived}}}))
+        return derived
+
+    def up(self):
+        self.compose("up", "-d", "--no-build", *self.config["runServices"])
+        return self.compose("ps", "-q", self.config["service"]).stdout.strip()
+
+    def exec(self, container, command, check=True):
+        result = docker("exec", "-u", self.config["remoteUser"], "-w", self.config["workspaceFolder"], container,
+                        "bash", "-lc", command, check=False, timeout=900)
+        if check:
+            assert result.returncode == 0, f"{command}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        return result
+
+    def down(self):
+        if self.config["shutdownAction"] == "stopCompose":
+            self.compose("down", "--volumes", check=False)
+
+
+@pytest.fixture
+def devcontainer(image, postgres_image, tmp_path):
+    workspace = tmp_path / "work"
+    workspace.mkdir()
+    os.chown(workspace, HOST_UID, HOST_UID)
+    assert docker_run(image, "new", "dev-demo", "--defaults", volumes=[(workspace, "/work")]).returncode == 0
+    project = workspace / "dev-demo"
+    env = {
+        **os.environ,
+        "COMPOSE_PROJECT_NAME": unique("shallot-e2e-dev"),
+        "HTTP_PORT": str(free_port()),
+        "POSTGRES_PORT": str(free_port()),
+        "POSTGRES_IMAGE": postgres_image,
+        "SHALLOT_IMAGE": image,
+        "APP_IMAGE": f"{unique('shallot-e2e/dev-demo')}:latest",
+    }
+    opened = DevContainer(project, env)
+    yield opened
+    opened.down()
+    subprocess.run(["docker", "image", "rm", "--force", env["APP_IMAGE"], env["APP_IMAGE"] + "-uid"],
+                   capture_output=True)
+
+
+def test_open_the_devcontainer_and_work_inside_it(devcontainer, postgres_image):
+    config = devcontainer.config
+    devcontainer.run_initialize_command()
+    assert (devcontainer.project / ".env").is_file()
+    devcontainer.build_with_remote_user_uid(HOST_UID, HOST_UID)
+    container = devcontainer.up()
+    assert container
+
+    # The lifecycle commands, as the remote user in the workspace folder.
+    assert devcontainer.exec(container, "id -u").stdout.strip() == str(HOST_UID)
+    devcontainer.exec(container, config["postCreateCommand"])
+    devcontainer.exec(container, config["postStartCommand"])
+
+    # Docker from inside: the remote user reaches the host's engine through the socket.
+    assert devcontainer.exec(container, "python -c 'import docker; print(docker.from_env().ping())'").stdout.strip() == "True"
+
+    # The whole suite inside, its testcontainers tests included, then the migrations again.
+    tests = devcontainer.exec(container, f"POSTGRES_IMAGE={postgres_image} make test")
+    assert "OK" in tests.stderr.splitlines()[-1], tests.stderr[-2000:]
+    devcontainer.exec(container, "make migrate")
+
+    # From the host, through the forwarded port: the API answers and is ready.
+    base = f"http://127.0.0.1:{devcontainer.env['HTTP_PORT']}"
+    wait_for_http(base + "/readyz", 200, timeout=90)
+    status, _, created = Http(base).request("POST", "/v1/todos", {"title": "from the host"})
+    assert status == 201 and created["title"] == "from the host"
+
+
+def test_stack_wide_targets_refuse_inside_the_devcontainer(devcontainer):
+    devcontainer.run_initialize_command()
+    devcontainer.build_with_remote_user_uid(HOST_UID, HOST_UID)
+    container = devcontainer.up()
+    result = devcontainer.exec(container, "make up", check=False)
+    assert result.returncode != 0 and "run it on the host" in result.stderr
