@@ -5,6 +5,7 @@ import sys
 import click
 
 from shallot import __version__
+from shallot.commands.migrate import migrate
 from shallot.commands.new import new
 from shallot.commands.version import version
 from shallot.errors import EXIT_BAD_INPUT, ShallotError
@@ -24,6 +25,7 @@ def cli() -> None:
 
 
 cli.add_command(new)
+cli.add_command(migrate)
 cli.add_command(version)
 
 
