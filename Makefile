@@ -35,7 +35,7 @@ $(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli -name '*
 	PYTHON=$(VENV)/bin/python image/wheelhouse.sh $(WHEELHOUSE)
 	touch $@
 
-wheelhouse: $(WHEELHOUSE)/.complete ## Download the image's wheels on the host (build/wheelhouse)
+wheelhouse: $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete ## Download what the image installs, on the host (build/wheelhouse, build/debs)
 
 $(DEBHOUSE)/.complete: image/debhouse.sh
 	image/debhouse.sh $(DEBHOUSE)
