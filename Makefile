@@ -15,7 +15,7 @@ export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 
 -include $(BASE_IMAGES_MK)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock wheelhouse template base-images image new test test-unit test-e2e lint clean
+.PHONY: help venv lock wheelhouse template base-images image new test test-unit test-e2e bench lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,7 +72,11 @@ test-unit: $(VENV)/.installed $(TEMPLATE)/.complete ## Unit tests: the CLI and t
 	$(VENV)/bin/pytest tests/unit
 
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
-	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/pytest tests/e2e
+	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) SHALLOT_TEST_PYTHON_IMAGE=$(PYTHON_IMAGE) \
+		$(VENV)/bin/pytest tests/e2e
+
+bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and the README table
+	IMAGE=$(IMAGE) PYTHON_IMAGE=$(PYTHON_IMAGE) POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/python -m bench.run
 
 lint: $(VENV)/.installed ## shellcheck every script, hadolint every Dockerfile
 	shellcheck $$(git ls-files '*.sh' .ci/run)

@@ -1,0 +1,1 @@
+"""`make bench`: the whole workflow measured on this machine, with its baselines in the same run."""

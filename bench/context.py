@@ -1,0 +1,42 @@
+"""What every section of the benchmark shares: the images, a scratch folder, and the run size."""
+
+import dataclasses
+import os
+import subprocess
+from pathlib import Path
+
+from tests.e2e.docker_helpers import compose_command, docker
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclasses.dataclass
+class Context:
+    image: str
+    python_image: str
+    postgres_image: str
+    scratch: Path
+    runs: int
+    quick: bool
+    project: Path | None = None
+    project_image: str | None = None
+
+    @property
+    def compose(self) -> list[str]:
+        return compose_command()
+
+    def workspace(self, name: str) -> Path:
+        """A fresh folder owned by uid 1000, like a user's."""
+        folder = self.scratch / name
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chown(folder, 1000, 1000)
+        return folder
+
+    def render(self, name: str) -> Path:
+        folder = self.workspace(f"render-{name}")
+        docker("run", "--rm", "-v", f"{folder}:/work", self.image, "new", name, "--defaults")
+        return folder / name
+
+    def build_project(self, tag: str) -> None:
+        subprocess.run(["docker", "build", "--quiet", "--build-arg", f"SHALLOT_IMAGE={self.image}", "--tag", tag,
+                        str(self.project)], check=True, capture_output=True, text=True)

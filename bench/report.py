@@ -1,0 +1,61 @@
+"""Writes the results: latest.json (everything), latest.md (tables), and the README's copy."""
+
+import json
+from pathlib import Path
+
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+
+
+def _cell(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _timing_row(name: str, figure: dict) -> str:
+    row = f"| {name} | {_cell(figure['median'])} | {_cell(figure['min'])} | {_cell(figure['max'])} | {figure['unit']} |"
+    if "baseline" in figure:
+        base = figure["baseline"]
+        row += f" {_cell(base['median'])} ({base['what']}) | {figure['ratio']:g} |"
+    else:
+        row += " | |"
+    return row
+
+
+def markdown(results: dict) -> str:
+    machine = results["machine"]
+    lines = [
+        f"Measured {results['date']} on {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"Docker {machine['docker']}, {machine['compose']}; median of {results['runs']} runs"
+        f"{' (quick run)' if results['quick'] else ''}.",
+        "",
+        "| image | size (MB) | layers |",
+        "|---|---|---|",
+    ]
+    for name, image in results["sections"]["images"].items():
+        lines.append(f"| {name} (`{image['image']}`) | {image['size_mb']:g} | {image['layers']} |")
+    lines += ["", "| figure | median | min | max | unit | baseline | ratio |", "|---|---|---|---|---|---|---|"]
+    for section in ("render", "project_build", "stack", "suite", "maintenance"):
+        for name, figure in results["sections"].get(section, {}).items():
+            if "median" in figure:
+                lines.append(_timing_row(f"{section}: {name}", figure))
+    lines += ["", "| setting | endpoint | concurrency | req/s (min-max) | p50 ms | p99 ms (min-max) | max ms | errors "
+              "| wrk CPU (cores) |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, f in results["sections"]["api"].items():
+        lines.append(
+            f"| {name} | {f['rps']:g} ({f['rps_min']:g}-{f['rps_max']:g}) | {f['p50_ms']:g} | "
+            f"{f['p99_ms']:g} ({f['p99_ms_min']:g}-{f['p99_ms_max']:g}) | {f['max_ms']:g} | {f['errors']} | "
+            f"{f['wrk_cpu_cores']:g} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict, out: Path, readme: Path | None) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (out / "latest.md").write_text(table)
+    if readme is not None:
+        text = readme.read_text()
+        before, _, rest = text.partition(README_START)
+        _, _, after = rest.partition(README_END)
+        readme.write_text(f"{before}{README_START}\n{table}{README_END}{after}")

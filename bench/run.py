@@ -1,0 +1,93 @@
+"""`make bench`: measure the whole workflow on this machine and write bench/results/latest.*.
+
+    python -m bench.run [--quick] [--runs N] [--out DIR] [--sections a,b,...]
+
+--quick is the smallest size (one run, short loads): `make test` runs it to prove the
+harness works, and asserts nothing about the figures.
+"""
+
+import argparse
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import report
+from bench.context import REPO, Context
+from bench.sections import api, images, project_build, render, stack, suite
+
+SECTIONS = {
+    "render": render,
+    "project_build": project_build,
+    "stack": stack,
+    "suite": suite,
+    "api": api,
+    "images": images,
+}
+
+
+def machine() -> dict:
+    compose = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True)
+    if compose.returncode != 0:
+        compose = subprocess.run(["docker-compose", "version", "--short"], capture_output=True, text=True)
+        compose_version = f"docker-compose {compose.stdout.strip()}"
+    else:
+        compose_version = compose.stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "docker": subprocess.run(["docker", "version", "--format", "{{.Server.Version}}"], capture_output=True,
+                                 text=True).stdout.strip(),
+        "compose": compose_version,
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one run of everything, short loads")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5; 1 with --quick)")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated subset")
+    args = parser.parse_args(argv)
+    chosen = args.sections.split(",")
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+
+    scratch = Path(tempfile.mkdtemp(prefix="shallot-bench-"))
+    context = Context(
+        image=os.environ.get("IMAGE", "shallot:dev"),
+        python_image=os.environ["PYTHON_IMAGE"],
+        postgres_image=os.environ["POSTGRES_IMAGE"],
+        scratch=scratch,
+        runs=1 if args.quick else args.runs,
+        quick=args.quick,
+    )
+    context.project_image = f"shallot-bench/demo-api:{os.getpid()}"
+    try:
+        context.project = context.render("demo-api")
+        context.build_project(context.project_image)
+        results = {
+            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "runs": context.runs,
+            "quick": args.quick,
+            "sections": {},
+        }
+        for name in chosen:
+            print(f"bench: {name}", file=sys.stderr, flush=True)
+            results["sections"][name] = SECTIONS[name].measure(context)
+        readme = None if args.quick or set(chosen) != set(SECTIONS) else REPO / "README.md"
+        report.write(results, args.out, readme)
+        print(f"bench: wrote {args.out / 'latest.json'} and {args.out / 'latest.md'}", file=sys.stderr)
+        return 0
+    finally:
+        subprocess.run(["docker", "image", "rm", "--force", context.project_image], capture_output=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

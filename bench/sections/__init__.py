@@ -1,0 +1,1 @@
+"""One module per group of figures; each has `measure(context) -> dict`."""

@@ -1,0 +1,30 @@
+"""The generated project's image: a cold build (the shallot image present, nothing of the
+project cached) and a rebuild after a one-line code change."""
+
+import subprocess
+
+from bench.stats import repeat
+
+
+def measure(context) -> dict:
+    tag = f"{context.project_image}-rebuild"
+
+    def build(*options):
+        subprocess.run(["docker", "build", "--quiet", *options, "--build-arg", f"SHALLOT_IMAGE={context.image}",
+                        "--tag", tag, str(context.project)], check=True, capture_output=True)
+
+    cold = repeat(context.runs, lambda: build("--no-cache"))
+    app = context.project / "src" / "app.py"
+    original = app.read_text()
+    changes = iter(range(context.runs))
+
+    def change_one_line():
+        app.write_text(original + f"# benchmark change {next(changes)}\n")
+
+    try:
+        build()
+        warm = repeat(context.runs, build, before=change_one_line)
+    finally:
+        app.write_text(original)
+        subprocess.run(["docker", "image", "rm", "--force", tag], capture_output=True)
+    return {"cold build": cold, "rebuild after a one-line change": warm}

@@ -1,0 +1,30 @@
+"""The benchmark harness runs end to end at its smallest size. Nothing here judges a timing:
+speed and size targets are read from `make bench`, never asserted in tests."""
+
+import json
+import os
+import subprocess
+import sys
+
+from bench.sections.api import ENDPOINTS, SETTINGS
+
+
+def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, tmp_path):
+    env = {**os.environ, "IMAGE": image, "POSTGRES_IMAGE": postgres_image,
+           "PYTHON_IMAGE": os.environ.get("SHALLOT_TEST_PYTHON_IMAGE", "python:3.11-slim-bookworm")}
+    readme_before = (repo / "README.md").read_text()
+    result = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--out", str(tmp_path)], cwd=repo,
+                            env=env, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (repo / "README.md").read_text() == readme_before, "a quick run must not touch the README"
+    results = json.loads((tmp_path / "latest.json").read_text())
+    sections = results["sections"]
+    assert set(sections) == {"render", "project_build", "stack", "suite", "api", "images"}
+    timings = [figure for name in ("render", "project_build", "stack", "suite") for figure in sections[name].values()]
+    assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
+    assert sections["render"]["new, wall with container start"]["ratio"] > 0
+    assert len(sections["api"]) == len(SETTINGS) * len(ENDPOINTS) * 2
+    assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in sections["api"].values())
+    assert sections["suite"]["unit tests, wall in the image"]["tests"] > 0
+    table = (tmp_path / "latest.md").read_text()
+    assert "GET /v1/todos/<id>" in table and "shallot:" in table
