@@ -76,6 +76,7 @@ base_import_rootfs() {
 		--dpkgopt='path-include=/usr/share/doc/*/copyright' \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
 		--customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
+		--customize-hook='rm -f "$1"/etc/ssl/private/ssl-cert-snakeoil.key "$1"/etc/ssl/certs/ssl-cert-snakeoil.pem' \
 		"$STANDIN_SUITE" "$tarball" "${sources[@]}" ||
 		base_die "mmdebstrap could not build $tag"
 	docker import "$@" "$tarball" "$tag" >/dev/null

@@ -206,3 +206,15 @@ def test_the_rendered_project_is_lint_clean(image, rendered_project, repo):
     for check in (["check", "."], ["format", "--check", "."]):
         ruff = docker("run", "--rm", "-v", f"{rendered_project}:/work", "-w", "/work", image, "ruff", *check, check=False)
         assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_fuzzing_finds_no_server_error_and_no_departure_from_the_document(service, repo):
+    """schemathesis against /openapi.json: every operation, a bounded number of examples each,
+    every check (no 5xx, status codes, content types, headers and bodies as documented)."""
+    result = subprocess.run(
+        [str(repo / "build/venv/bin/schemathesis"), "run", service["http"].base + "/openapi.json",
+         "--checks", "all", "--max-examples", "40", "--workers", "2", "--no-color"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert re.search(r"\d+ generated", result.stdout)

@@ -55,22 +55,46 @@ def assert_refused(result, says):
     assert lines[0].startswith("shallot: error: ") and says in lines[0], lines[0]
 
 
-@pytest.mark.parametrize(
-    ("args", "says"),
-    [
-        (["new", ""], "NAME is empty"),
-        (["new", "a/b"], "path separator"),
-        (["new", ".."], "parent or current folder"),
-        (["new", "class"], "Python keyword"),
-        (["new", "1st-api"], "starts with a digit"),
-        (["new", "api;rm -rf"], "not lower-case letters"),
-        (["new", "ok", "--postgres-port", "70000"], "out of range"),
-        (["new", "ok", "--unknown"], "No such option"),
-    ],
-)
+# Every bad invocation that needs nothing but its arguments: (arguments, what the one line must say).
+BAD_ARGUMENTS = {
+    "empty name": (["new", ""], "NAME is empty"),
+    "blank name": (["new", "   "], "NAME is empty"),
+    "too long": (["new", "a" * 65], "the limit is 64"),
+    "normalises to nothing": (["new", "___"], "not lower-case letters"),
+    "path separator": (["new", "a/b"], "path separator"),
+    "backslash": (["new", "a\\b"], "path separator"),
+    "parent folder": (["new", ".."], "parent or current folder"),
+    "absolute path": (["new", "/etc/passwd"], "path separator"),
+    "shell metacharacters": (["new", "api;rm -rf"], "not lower-case letters"),
+    "command substitution": (["new", "$(id)"], "not lower-case letters"),
+    "non-ASCII with no ASCII form": (["new", "数据服务"], "no letters or digits that can be written in ASCII"),
+    "keyword as package": (["new", "class"], "Python keyword"),
+    "stdlib module as package": (["new", "json"], "standard library"),
+    "stdlib test package": (["new", "test"], "standard library"),
+    "keyword via --package-name": (["new", "ok", "--package-name", "lambda"], "Python keyword"),
+    "leading digit": (["new", "1st-api"], "starts with a digit"),
+    "unknown flag": (["new", "ok", "--unknown"], "No such option"),
+    "unknown command": (["frobnicate"], "No such command"),
+    "invalid email": (["new", "ok", "--author-email", "not-an-email"], "author email"),
+    "port out of range": (["new", "ok", "--postgres-port", "70000"], "out of range"),
+    "privileged port": (["new", "ok", "--http-port", "80"], "out of range"),
+    "port not a number": (["new", "ok", "--http-port", "eighty"], "not a whole number"),
+    "equal ports": (["new", "ok", "--http-port", "6000", "--postgres-port", "6000"], "both 6000"),
+    "bad database name": (["new", "ok", "--database-name", "drop table"], "database name"),
+    "multi-line description": (["new", "ok", "--description", "one\ntwo"], "control characters or line breaks"),
+}
+
+
+@pytest.mark.parametrize(("args", "says"), BAD_ARGUMENTS.values(), ids=BAD_ARGUMENTS.keys())
 def test_bad_input_is_refused_with_nothing_written(image, workspace, args, says):
     assert_refused(docker_run(image, *args, volumes=[(workspace, "/work")]), says)
     assert os.listdir(workspace) == []
+
+
+def test_a_file_in_the_way_is_refused(image, workspace):
+    (workspace / "orders").write_text("mine")
+    assert_refused(docker_run(image, "new", "orders", volumes=[(workspace, "/work")]), "is not a folder")
+    assert (workspace / "orders").read_text() == "mine"
 
 
 def test_an_existing_project_is_refused_and_kept(image, workspace):
