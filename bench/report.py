@@ -31,16 +31,16 @@ def markdown(results: dict) -> str:
         "| image | size (MB) | layers |",
         "|---|---|---|",
     ]
-    for name, image in results["sections"]["images"].items():
+    for name, image in results["sections"].get("images", {}).items():
         lines.append(f"| {name} (`{image['image']}`) | {image['size_mb']:g} | {image['layers']} |")
     lines += ["", "| figure | median | min | max | unit | baseline | ratio |", "|---|---|---|---|---|---|---|"]
-    for section in ("render", "project_build", "stack", "suite", "maintenance"):
+    for section in ("render", "project_build", "stack", "devcontainer", "suite", "maintenance"):
         for name, figure in results["sections"].get(section, {}).items():
             if "median" in figure:
                 lines.append(_timing_row(f"{section}: {name}", figure))
     lines += ["", "| setting | endpoint | concurrency | req/s (min-max) | p50 ms | p99 ms (min-max) | max ms | errors "
               "| wrk CPU (cores) |", "|---|---|---|---|---|---|---|---|---|"]
-    for name, f in results["sections"]["api"].items():
+    for name, f in results["sections"].get("api", {}).items():
         lines.append(
             f"| {name} | {f['rps']:g} ({f['rps_min']:g}-{f['rps_max']:g}) | {f['p50_ms']:g} | "
             f"{f['p99_ms']:g} ({f['p99_ms_min']:g}-{f['p99_ms_max']:g}) | {f['max_ms']:g} | {f['errors']} | "

@@ -17,12 +17,13 @@ from pathlib import Path
 
 from bench import report
 from bench.context import REPO, Context
-from bench.sections import api, images, project_build, render, stack, suite
+from bench.sections import api, devcontainer, images, project_build, render, stack, suite
 
 SECTIONS = {
     "render": render,
     "project_build": project_build,
     "stack": stack,
+    "devcontainer": devcontainer,
     "suite": suite,
     "api": api,
     "images": images,

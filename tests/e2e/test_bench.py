@@ -19,8 +19,9 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert (repo / "README.md").read_text() == readme_before, "a quick run must not touch the README"
     results = json.loads((tmp_path / "latest.json").read_text())
     sections = results["sections"]
-    assert set(sections) == {"render", "project_build", "stack", "suite", "api", "images"}
-    timings = [figure for name in ("render", "project_build", "stack", "suite") for figure in sections[name].values()]
+    assert set(sections) == {"render", "project_build", "stack", "devcontainer", "suite", "api", "images"}
+    timings = [figure for name in ("render", "project_build", "stack", "devcontainer", "suite")
+               for figure in sections[name].values()]
     assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
     assert sections["render"]["new, wall with container start"]["ratio"] > 0
     assert len(sections["api"]) == len(SETTINGS) * len(ENDPOINTS) * 2
