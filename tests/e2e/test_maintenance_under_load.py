@@ -224,5 +224,6 @@ def test_two_migrators_at_once_apply_exactly_once(stack):
     outputs = [process.communicate(timeout=300)[0] for process in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], outputs
     assert stack.sql("SELECT version_num FROM alembic_version") == revision
-    windows = stack.sql(f"SELECT count(*) FROM shallot_maintenance_history WHERE to_revision = '{revision}'")
+    windows = stack.sql(f"SELECT count(*) FROM shallot_maintenance_history WHERE to_revision = '{revision}' "
+                       "AND outcome = 'completed'")
     assert windows == "1", outputs

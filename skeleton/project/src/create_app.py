@@ -5,6 +5,7 @@ from flask import Flask
 from src.api.controllers.docs import docs
 from src.api.controllers.health import health
 from src.api.controllers.todos import todos
+from src.api.maintenance import init_maintenance
 from src.api.middleware import init_middleware
 from src.config import Config
 from src.cors import init_cors
@@ -27,6 +28,7 @@ def create_app(config: Config, container: Container | None = None) -> Flask:
 
     init_middleware(app)
     init_cors(app, config.cors_allowed_origins)
+    init_maintenance(app)
     init_error_handlers(app)
     for blueprint in (health, todos, docs):
         app.register_blueprint(blueprint)

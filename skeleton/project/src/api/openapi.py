@@ -12,7 +12,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from src.api.schemas.common import ErrorSchema, HealthSchema
+from src.api.schemas.common import ErrorSchema, HealthSchema, MaintenanceWindowSchema
 from src.api.schemas.todos import (
     TodoCreateSchema,
     TodoPageSchema,
@@ -25,6 +25,7 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"  # name, vers
 
 SCHEMAS = {
     "Error": ErrorSchema,
+    "MaintenanceWindow": MaintenanceWindowSchema,  # before Health, which nests it
     "Health": HealthSchema,
     "Todo": TodoSchema,
     "TodoCreate": TodoCreateSchema,
@@ -51,15 +52,16 @@ def _operation(
 
 
 def _errors(*statuses: int) -> dict[int, Any]:
-    return {status: {"$ref": "#/components/responses/Error"} for status in statuses}
+    """Every operation but health may also be refused by a maintenance window (503)."""
+    return {status: {"$ref": "#/components/responses/Error"} for status in (*statuses, 503)}
 
 
 def _operations(spec: APISpec) -> None:
     alive = _operation("The process is alive", "health", {200: _json("Health", "Alive")})
     ready = _operation(
-        "The database answers and migrations are at head",
+        "The database answers, its schema is not behind the code, and no full maintenance",
         "health",
-        {200: _json("Health", "Ready"), **_errors(503)},
+        {200: _json("Health", "Ready (a read-only window says so)"), **_errors()},
     )
     spec.path("/healthz", operations={"get": alive})
     spec.path("/readyz", operations={"get": ready})

@@ -23,7 +23,9 @@ class ApiEndToEndTest(DatabaseTestCase):
     def test_readyz_is_200_on_a_migrated_database(self):
         response = self.client.get("/readyz")
         self.assertEqual(response.status_code, 200, response.json)
-        self.assertEqual(response.json["checks"], {"database": "ok", "migrations": "ok"})
+        self.assertEqual(
+            response.json["checks"], {"database": "ok", "migrations": "ok", "maintenance": "off"}
+        )
 
     def test_a_todo_lives_through_every_endpoint(self):
         created = self.client.post("/v1/todos", json={"title": " Release 1.0 "})

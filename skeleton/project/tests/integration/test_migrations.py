@@ -4,11 +4,12 @@ import unittest
 
 from alembic import command
 from click.testing import CliRunner
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from manage import cli
-from src.infrastructure.databases.migrations import alembic_config, head_revisions
+from src.infrastructure.databases.migrations import MigrationScripts, alembic_config
 from src.infrastructure.services.readiness import DatabaseReadiness
+from tests.support.own_database import OwnDatabaseTestCase
 from tests.support.postgres import shared_postgres
 
 DATABASE = "migrations_round_trip"
@@ -34,7 +35,7 @@ class MigrationsTest(unittest.TestCase):
         return CliRunner().invoke(cli, args, env=self.postgres.environ(DATABASE))
 
     def test_round_trip_then_check(self):
-        readiness = DatabaseReadiness(self.engine, head_revisions())
+        readiness = DatabaseReadiness(self.engine, MigrationScripts())
         self.assertEqual(readiness.check().checks.get("migrations"), "pending")
         self.assertEqual(self.manage("db", "check").exit_code, 1)  # not up to date
 
@@ -58,10 +59,38 @@ class MigrationsTest(unittest.TestCase):
         self.assertIn("POSTGRES_PORT='x'", result.output)
 
 
+class FreshDatabaseTest(OwnDatabaseTestCase):
+    REVISION = None
+
+    def setUp(self):
+        super().setUp()
+        self.engine = create_engine(self.database.url)
+        self.addCleanup(self.engine.dispose)
+
+    def manage(self, *args):
+        return CliRunner().invoke(cli, args, env=self.environ)
+
+    def test_migrate_then_check_which_ignores_the_maintenance_tables(self):
+        result = self.manage("migrate", "--ack-wait", "0")
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("migrate: applied 0001", result.output)
+        self.assertIn("shallot_maintenance", inspect(self.engine).get_table_names())
+        result = self.manage("db", "check")
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("migrate: nothing to apply", self.manage("migrate").output)
+
+    def test_readiness_accepts_a_schema_ahead_of_the_code(self):
+        command.upgrade(alembic_config(self.database.url), "head")
+        with self.engine.begin() as connection:  # as if a newer release had migrated it
+            connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+        checked = DatabaseReadiness(self.engine, MigrationScripts()).check()
+        self.assertEqual((checked.ready, checked.checks["migrations"]), (True, "ahead"))
+
+
 class UnreachableDatabaseTest(unittest.TestCase):
     def test_readiness_says_unreachable(self):
         engine = create_engine("postgresql+psycopg2://nobody:nothing@127.0.0.1:1/none")
         self.addCleanup(engine.dispose)
         with self.assertLogs("src.infrastructure.services.readiness", "WARNING"):
-            readiness = DatabaseReadiness(engine, head_revisions()).check()
+            readiness = DatabaseReadiness(engine, MigrationScripts()).check()
         self.assertEqual((readiness.ready, readiness.checks), (False, {"database": "unreachable"}))

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, current_app
 
+from src.api.maintenance import window_details
 from src.api.responses import error_response, json_response
 
 health = Blueprint("health", __name__)
@@ -9,15 +10,20 @@ health = Blueprint("health", __name__)
 
 @health.get("/healthz")
 def healthz() -> Response:
-    """The process answers; nothing else is checked."""
+    """The process answers; nothing else is checked, and maintenance does not change it."""
     return json_response({"status": "ok"})
 
 
 @health.get("/readyz")
 def readyz() -> Response:
-    """The database answers and its schema is at the migrations' head; 503 otherwise."""
+    """Ready: the database answers, the schema has what the code expects, and no full window.
+
+    A read-only window keeps the instance ready (it serves reads); both say so in `checks`.
+    """
     readiness = current_app.extensions["container"].readiness.check()
+    body: dict[str, object] = {"checks": readiness.checks}
+    if readiness.maintenance is not None:
+        body["maintenance"] = window_details(readiness.maintenance)
     if readiness.ready:
-        return json_response({"status": "ready", "checks": readiness.checks})
-    message = "The service is not ready: see details.checks."
-    return error_response(503, "not_ready", message, {"checks": readiness.checks})
+        return json_response({"status": "ready", **body})
+    return error_response(503, "not_ready", "The service is not ready: see details.checks.", body)

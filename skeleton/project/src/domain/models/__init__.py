@@ -1,3 +1,9 @@
+from src.domain.models.maintenance import (
+    MaintenanceMode,
+    MaintenanceWindow,
+    Outcome,
+    WindowRecord,
+)
 from src.domain.models.todo import Todo
 
-__all__ = ["Todo"]
+__all__ = ["MaintenanceMode", "MaintenanceWindow", "Outcome", "Todo", "WindowRecord"]

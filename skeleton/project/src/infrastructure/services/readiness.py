@@ -1,20 +1,28 @@
-"""Readiness: the database answers and its schema is at the migrations' head."""
+"""Readiness: the database answers, and its schema is at least what the code expects.
+
+A schema ahead of the code (a newer release migrated it, expand/contract style) is ready:
+the old code keeps working on the expanded schema. Pending migrations are not.
+"""
 
 import logging
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from src.infrastructure.databases.migrations import current_revisions
+from src.infrastructure.databases.migrations import (
+    MigrationScripts,
+    SchemaStatus,
+    current_revisions,
+)
 from src.services.ports import Readiness
 
 logger = logging.getLogger(__name__)
 
 
 class DatabaseReadiness:
-    def __init__(self, engine: Engine, expected_revisions: frozenset[str]) -> None:
+    def __init__(self, engine: Engine, scripts: MigrationScripts) -> None:
         self._engine = engine
-        self._expected = expected_revisions
+        self._scripts = scripts
 
     def check(self) -> Readiness:
         try:
@@ -23,6 +31,6 @@ class DatabaseReadiness:
         except SQLAlchemyError as error:
             logger.warning("readiness: database unreachable: %s", type(error).__name__)
             return Readiness(ready=False, checks={"database": "unreachable"})
-        if current != self._expected:
-            return Readiness(ready=False, checks={"database": "ok", "migrations": "pending"})
-        return Readiness(ready=True, checks={"database": "ok", "migrations": "ok"})
+        status = self._scripts.status(current)
+        checks = {"database": "ok", "migrations": status.value}
+        return Readiness(ready=status is not SchemaStatus.PENDING, checks=checks)

@@ -17,4 +17,7 @@ class HealthTest(unittest.TestCase):
         response = make_fake_app(ready=False).test_client().get("/readyz")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json["error"]["code"], "not_ready")
-        self.assertEqual(response.json["error"]["details"]["checks"], {"database": "unreachable"})
+        self.assertEqual(
+            response.json["error"]["details"]["checks"],
+            {"database": "unreachable", "maintenance": "off"},
+        )
