@@ -32,7 +32,14 @@ SCHEMAS = {
     "TodoUpdate": TodoUpdateSchema,
     "TodoPage": TodoPageSchema,
 }
-TODO_ID = {"in": "path", "name": "todo_id", "required": True, "schema": {"type": "integer"}}
+# What a schema enforces beyond its fields, which the Marshmallow plugin cannot see.
+CONSTRAINTS = {"TodoUpdate": {"minProperties": 1}}
+TODO_ID = {
+    "in": "path",
+    "name": "todo_id",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 
 def _json(schema: str, description: str) -> dict[str, Any]:
@@ -114,7 +121,7 @@ def build_openapi() -> dict[str, Any]:
         plugins=[MarshmallowPlugin()],
     )
     for name, schema in SCHEMAS.items():
-        spec.components.schema(name, schema=schema)
+        spec.components.schema(name, component=CONSTRAINTS.get(name), schema=schema)
     spec.components.response("Error", _json("Error", "An error, in the one error shape"))
     _operations(spec)
     return spec.to_dict()

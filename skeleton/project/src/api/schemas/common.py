@@ -33,3 +33,12 @@ class HealthSchema(Schema):
         metadata={"description": "database, migrations (ok, pending, ahead), maintenance."},
     )
     maintenance = fields.Nested(MaintenanceWindowSchema, metadata={"description": "If open."})
+
+
+class JsonBoolean(fields.Boolean):
+    """A boolean in a JSON body: true or false, not 1, 0 or "yes" (0 == False in Python)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

@@ -2,10 +2,14 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from src.domain.constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TITLE_MAX_LENGTH
+from src.api.schemas.common import JsonBoolean
+from src.domain.constants import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, TITLE_MAX_LENGTH
 
 TITLE = {
-    "validate": validate.Length(min=1, max=TITLE_MAX_LENGTH),
+    "validate": [
+        validate.Length(min=1, max=TITLE_MAX_LENGTH),
+        validate.Regexp(r"^\s*\S", error="The title must not be blank."),
+    ],
     "metadata": {"description": "Trimmed of surrounding blanks; 1 to 200 characters."},
 }
 
@@ -24,7 +28,7 @@ class TodoCreateSchema(Schema):
 
 class TodoUpdateSchema(Schema):
     title = fields.String(**TITLE)
-    done = fields.Boolean(
+    done = JsonBoolean(
         metadata={"description": "true completes the todo (409 if it is done already)."}
     )
 
@@ -38,7 +42,7 @@ class TodoQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(
         load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
     )
