@@ -3,19 +3,19 @@
 The lock is held for the whole run, and PostgreSQL releases it if the migrator dies.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, func, select, text
-from sqlalchemy.exc import DBAPIError
 
-from src.infrastructure.databases.sqlstate import LOCK_NOT_AVAILABLE, QUERY_CANCELED, sqlstate
 from src.infrastructure.maintenance.tables import advisory_lock_key
 from src.infrastructure.migrator.abort import Abort
-from src.infrastructure.migrator.errors import MigrationAborted, MigratorBusy
+from src.infrastructure.migrator.errors import MigratorBusy
 
 MIGRATION_LOCK_KEY = advisory_lock_key("shallot.migrate")
+LOCK_POLL_SECONDS = 0.2
 
 HOLDER_QUERY = text("""
     SELECT a.pid, a.application_name, a.backend_start
@@ -38,22 +38,18 @@ def migration_lock(engine: Engine, wait: timedelta, abort: Abort) -> Iterator[No
 
 
 def _take(connection: Connection, wait: timedelta, abort: Abort) -> None:
-    milliseconds = max(int(wait.total_seconds() * 1000), 1)  # 0 would mean "wait for ever"
-    connection.execute(select(func.set_config("lock_timeout", str(milliseconds), False)))
-    try:
-        with abort.cancels(connection.connection.dbapi_connection):
-            connection.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_KEY)))
-    except DBAPIError as error:
-        if sqlstate(error) == QUERY_CANCELED and abort.requested:
-            raise MigrationAborted(abort.reason) from None
-        if sqlstate(error) != LOCK_NOT_AVAILABLE:
-            raise
-        raise MigratorBusy(
-            f"another migrator holds the migration lock ({_holder(connection)});"
-            f" waited {wait.total_seconds():g}s. Let it finish, or wait longer with --lock-wait"
-            " (MIGRATE_LOCK_WAIT)."
-        ) from None
-    connection.execute(select(func.set_config("lock_timeout", "0", False)))
+    """Polls with pg_try_advisory_lock instead of blocking in pg_advisory_lock: a statement that
+    waits holds a snapshot, and a CREATE INDEX CONCURRENTLY in the running migration would wait
+    for it in turn, until its lock_timeout failed it."""
+    deadline = time.monotonic() + wait.total_seconds()
+    while not connection.execute(select(func.pg_try_advisory_lock(MIGRATION_LOCK_KEY))).scalar():
+        if time.monotonic() >= deadline:
+            raise MigratorBusy(
+                f"another migrator holds the migration lock ({_holder(connection)});"
+                f" waited {wait.total_seconds():g}s. Let it finish, or wait longer with --lock-wait"
+                " (MIGRATE_LOCK_WAIT)."
+            )
+        abort.sleep(LOCK_POLL_SECONDS)
 
 
 def _holder(connection: Connection) -> str:
