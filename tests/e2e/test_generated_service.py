@@ -129,7 +129,7 @@ def test_errors_have_one_json_shape(service, method, path, kwargs, status, code)
     assert_error(service["http"].request(method, path, **kwargs), status, code)
 
 
-@pytest.mark.parametrize("title", ["", "   ", "x" * 201])
+@pytest.mark.parametrize("title", ["", "   ", "x" * 201, "a\x00b", "\n\x0b\x1f"])
 def test_validation_errors_name_the_field(service, title):
     error = assert_error(service["http"].request("POST", "/v1/todos", {"title": title}), 422, "validation_error")
     assert "title" in error["details"]

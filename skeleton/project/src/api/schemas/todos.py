@@ -6,14 +6,15 @@ from src.api.schemas.common import JsonBoolean
 from src.domain.constants import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, TITLE_MAX_LENGTH
 
 # The whitespace str.strip() removes, spelled out so that the pattern means the same in the
-# OpenAPI document (an ECMA regex, whose \s is another set) as in Python.
+# OpenAPI document (an ECMA regex, whose \s is another set) as in Python. A title is not
+# blank, and holds no NUL character (PostgreSQL text cannot store one).
 BLANK = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-NOT_BLANK = rf"^[{BLANK}]*[^{BLANK}]"
+NOT_BLANK = rf"^[{BLANK}]*[^{BLANK}\x00][^\x00]*$"
 
 TITLE = {
     "validate": [
         validate.Length(min=1, max=TITLE_MAX_LENGTH),
-        validate.Regexp(NOT_BLANK, error="The title must not be blank."),
+        validate.Regexp(NOT_BLANK, error="The title must not be blank or hold a NUL character."),
     ],
     "metadata": {"description": "Trimmed of surrounding blanks; 1 to 200 characters."},
 }
