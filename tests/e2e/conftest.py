@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.loaded_stack import loaded_stack
+
 HOST_UID = 1234
 
 
@@ -60,3 +62,10 @@ def project_image(image, rendered_project) -> str:
     )
     yield tag
     subprocess.run(["docker", "image", "rm", "--force", tag], capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def stack(image, postgres_image, tmp_path_factory):
+    """A rendered project's compose stack (2 workers), migrated and seeded, shared by the fault tests."""
+    with loaded_stack(image, postgres_image, tmp_path_factory.mktemp("stack")) as running:
+        yield running

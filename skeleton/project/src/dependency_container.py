@@ -10,7 +10,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from src.config import Config, DatabaseSettings
-from src.infrastructure.databases.engine import create_database_engine, create_scoped_sessions
+from src.infrastructure.databases.engine import (
+    create_database_engine,
+    create_scoped_sessions,
+    end_session,
+)
 from src.infrastructure.databases.migrations import MIGRATIONS_DIR, MigrationScripts
 from src.infrastructure.maintenance.identity import holder_name
 from src.infrastructure.maintenance.monitor import MaintenanceMonitor
@@ -40,7 +44,11 @@ class Container:
 
 
 def build_container(config: Config) -> Container:
-    engine = create_database_engine(config.database.url)
+    engine = create_database_engine(
+        config.database.url,
+        connect_timeout=config.database.connect_timeout,
+        statement_timeout=config.database.statement_timeout,
+    )
     sessions = create_scoped_sessions(engine)
     clock = SystemClock()
 
@@ -61,7 +69,7 @@ def build_container(config: Config) -> Container:
         todo_service=todo_service,
         readiness=readiness,
         maintenance_gate=maintenance_gate,
-        end_request=sessions.remove,
+        end_request=lambda: end_session(sessions),
         close=close,
     )
 
@@ -89,6 +97,8 @@ class Tools:
 
 
 def build_tools(database: DatabaseSettings) -> Tools:
-    engine = create_database_engine(database.url, application_name="shallot-migrate")
+    engine = create_database_engine(
+        database.url, application_name="shallot-migrate", connect_timeout=database.connect_timeout
+    )
     store = PostgresMaintenanceStore(engine, SystemClock())
     return Tools(engine=engine, maintenance=MaintenanceService(store, SystemClock()))

@@ -4,12 +4,14 @@ import logging
 
 from flask import Flask, Response, current_app
 from marshmallow import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from src.api.errors import ApiError
 from src.api.middleware import current_request_id
 from src.api.responses import error_response
 from src.domain.exceptions import ConflictError, DomainError, NotFoundError, RuleViolation
+from src.infrastructure.databases.availability import is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +23,8 @@ HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
+# What a client is told to wait while the database is away: about one restart of PostgreSQL.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def init_error_handlers(app: Flask) -> None:
@@ -28,6 +32,7 @@ def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(SQLAlchemyError, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -63,6 +68,23 @@ def _http_error(error: HTTPException) -> Response:
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
+    return response
+
+
+def _database_error(error: SQLAlchemyError) -> Response:
+    """The database down or too slow is 503 with Retry-After, for the client to try again."""
+    if not is_database_unavailable(error):
+        return _unexpected_error(error)
+    request_id = current_request_id()
+    cause = type(getattr(error, "orig", None) or error).__name__
+    logger.warning("database unavailable (%s); answered 503 (request %s)", cause, request_id)
+    response = error_response(
+        503,
+        "database_unavailable",
+        "The database cannot be reached right now; retry after the delay in Retry-After.",
+        {"retry_after": DATABASE_RETRY_AFTER_SECONDS, "request_id": request_id},
+    )
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
 
 

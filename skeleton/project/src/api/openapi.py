@@ -59,7 +59,7 @@ def _operation(
 
 
 def _errors(*statuses: int) -> dict[int, Any]:
-    """Every operation but health may also be refused by a maintenance window (503)."""
+    """Every operation but health may also get 503: a maintenance window, or no database."""
     return {status: {"$ref": "#/components/responses/Error"} for status in (*statuses, 503)}
 
 

@@ -1,5 +1,6 @@
 import tempfile
 import unittest
+from datetime import timedelta
 from pathlib import Path
 
 from src.config import DEVELOPMENT_SECRET_KEY, ConfigError, load_config, load_database_settings
@@ -26,6 +27,8 @@ class ConfigTest(unittest.TestCase):
         self.assertEqual(config.cors_allowed_origins, ("*",))
         self.assertEqual(config.max_content_length, 1024 * 1024)
         self.assertEqual(config.database.password, "postgres")
+        self.assertEqual(config.database.connect_timeout, timedelta(seconds=3))
+        self.assertEqual(config.database.statement_timeout, timedelta(seconds=10))
 
     def test_the_profile_defaults_to_production(self):
         self.assertProblem(
@@ -93,3 +96,14 @@ class ConfigTest(unittest.TestCase):
         settings = load_database_settings({"APP_ENV": "test", "POSTGRES_PASSWORD": "p@ss/w:rd"})
         self.assertEqual(settings.url.password, "p@ss/w:rd")
         self.assertIn("p%40ss%2Fw%3Ard", settings.url.render_as_string(hide_password=False))
+
+    def test_the_database_timeouts_are_whole_seconds(self):
+        settings = load_database_settings(
+            {"APP_ENV": "test", "DB_CONNECT_TIMEOUT": "2", "DB_STATEMENT_TIMEOUT": "30"}
+        )
+        self.assertEqual(settings.connect_timeout, timedelta(seconds=2))
+        self.assertEqual(settings.statement_timeout, timedelta(seconds=30))
+        self.assertProblem(
+            {"APP_ENV": "test", "DB_STATEMENT_TIMEOUT": "0.5"},
+            "DB_STATEMENT_TIMEOUT='0.5' is not a whole number of at least 1.",
+        )

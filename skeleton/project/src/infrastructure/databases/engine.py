@@ -1,19 +1,74 @@
 """The engine and the request-scoped sessions."""
 
+import logging
+from datetime import timedelta
+
 from sqlalchemy import URL, Engine, create_engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-CONNECT_TIMEOUT_SECONDS = 5
+from src.infrastructure.databases.connect_guard import ConnectGuard
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CONNECT_TIMEOUT = timedelta(seconds=3)
+# Notice a database that vanished without closing its connections (a host or network gone)
+# within seconds, not the kernel's minutes.
+TCP_KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+}
 
 
-def create_database_engine(url: URL | str, application_name: str | None = None) -> Engine:
-    """`application_name` shows in pg_stat_activity, e.g. who holds a lock."""
-    connect_args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+def create_database_engine(
+    url: URL | str,
+    application_name: str | None = None,
+    *,
+    connect_timeout: timedelta = DEFAULT_CONNECT_TIMEOUT,
+    statement_timeout: timedelta | None = None,
+) -> Engine:
+    """`application_name` shows in pg_stat_activity, e.g. who holds a lock.
+
+    `connect_timeout` bounds each attempt to connect (the host name lookup too, see
+    ConnectGuard); `statement_timeout`, when given, bounds every statement of every session
+    (PostgreSQL cancels it and the caller gets an error).
+    """
+    connect_args: dict[str, object] = {
+        "connect_timeout": max(1, round(connect_timeout.total_seconds())),
+        **TCP_KEEPALIVE,
+    }
+    if statement_timeout is not None:
+        milliseconds = round(statement_timeout.total_seconds() * 1000)
+        connect_args["options"] = f"-c statement_timeout={milliseconds}"
+        connect_args["tcp_user_timeout"] = milliseconds
     if application_name:
         connect_args["application_name"] = application_name
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=connect_timeout.total_seconds(),
+        connect_args=connect_args,
+    )
+    ConnectGuard(connect_timeout.total_seconds()).install(engine)
+    return engine
 
 
 def create_scoped_sessions(engine: Engine) -> scoped_session:
     """One session per thread; the app removes it at the end of every request."""
     return scoped_session(sessionmaker(engine, expire_on_commit=False))
+
+
+def end_session(sessions: scoped_session) -> None:
+    """Ends this thread's session, after the response is made.
+
+    Its rollback fails when the database went away since the last statement; that is logged,
+    not raised, for the response stands (a commit had already succeeded). The broken
+    connection is left out of the pool, and the next request gets a new session.
+    """
+    try:
+        sessions.remove()
+    except SQLAlchemyError as error:
+        sessions.registry.clear()
+        logger.warning("ending the request's session failed (%s); dropped it", type(error).__name__)

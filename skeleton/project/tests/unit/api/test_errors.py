@@ -2,6 +2,8 @@
 
 import unittest
 
+from sqlalchemy.exc import IntegrityError, OperationalError
+
 from tests.support.app import make_fake_app
 
 
@@ -12,6 +14,14 @@ class ErrorShapeTest(unittest.TestCase):
         @app.get("/test-only/boom")
         def boom():
             raise RuntimeError("secret internals")
+
+        @app.get("/test-only/database-down")
+        def database_down():
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+        @app.get("/test-only/database-bug")
+        def database_bug():
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
 
         self.client = app.test_client()
 
@@ -82,3 +92,16 @@ class ErrorShapeTest(unittest.TestCase):
         self.assertNotIn("secret internals", response.get_data(as_text=True))
         self.assertNotIn("Traceback", response.get_data(as_text=True))
         self.assertIn("secret internals", "\n".join(logs.output))
+
+    def test_a_database_that_cannot_be_reached_is_503_with_retry_after(self):
+        with self.assertLogs("src.error_handler", "WARNING"):
+            response = self.client.get("/test-only/database-down", headers={"X-Request-ID": "r-9"})
+        error = self.assertError(response, 503, "database_unavailable")
+        self.assertEqual(response.headers["Retry-After"], "5")
+        self.assertEqual(error["details"], {"retry_after": 5, "request_id": "r-9"})
+
+    def test_any_other_database_error_is_a_500(self):
+        with self.assertLogs("src.error_handler", "ERROR"):
+            response = self.client.get("/test-only/database-bug")
+        self.assertError(response, 500, "internal_error")
+        self.assertNotIn("Retry-After", response.headers)
