@@ -1,14 +1,19 @@
 """End-to-end fixtures: the shallot image, built once per test session, and workspaces to mount."""
 
 import os
+import secrets
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.docker_helpers import Http, docker, published_port, unique, wait_for_http
 from tests.e2e.loaded_stack import loaded_stack
 
 HOST_UID = 1234
+HTTP_PORT = 8000
+ORIGIN = "https://app.example.com"
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +74,48 @@ def stack(image, postgres_image, tmp_path_factory):
     """A rendered project's compose stack (2 workers), migrated and seeded, shared by the fault tests."""
     with loaded_stack(image, postgres_image, tmp_path_factory.mktemp("stack")) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def service(project_image, postgres_image):
+    """PostgreSQL and the service (production profile) on a private network: the service's URL, and
+    what `start_service` needs to start another instance beside it."""
+    network, db, app = unique("shallot-e2e-net"), unique("shallot-e2e-db"), unique("shallot-e2e-app")
+    password = secrets.token_urlsafe(16)
+    database_env = ["-e", "POSTGRES_USER=demo", "-e", f"POSTGRES_PASSWORD={password}", "-e", "POSTGRES_DB=demo"]
+    app_env = [
+        *database_env, "-e", f"POSTGRES_HOST={db}", "-e", "POSTGRES_PORT=5432", "-e", "APP_ENV=production",
+        "-e", f"SECRET_KEY={secrets.token_urlsafe(48)}", "-e", f"CORS_ALLOWED_ORIGINS={ORIGIN}",
+        "-e", "GUNICORN_WORKERS=2",
+    ]
+    docker("network", "create", network)
+    try:
+        docker("run", "-d", "--name", db, "--network", network, *database_env, postgres_image)
+        _wait_for_postgres(db)
+        migrated = docker("run", "--rm", "--network", network, *app_env, project_image,
+                          "python", "manage.py", "db", "upgrade", check=False)
+        assert migrated.returncode == 0, migrated.stderr
+        base = start_service(app, network, app_env, project_image)
+        yield {"http": Http(base), "app": app, "db": db, "network": network, "env": app_env, "image": project_image}
+    finally:
+        docker("rm", "--force", "--volumes", app, db, check=False)
+        docker("network", "rm", network, check=False)
+
+
+def _wait_for_postgres(container, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if docker("exec", container, "pg_isready", "-h", "127.0.0.1", "-U", "demo", check=False).returncode == 0:
+            return
+        time.sleep(0.3)
+    raise AssertionError(docker("logs", container, check=False).stderr)
+
+
+def start_service(name, network, env, image, extra_env=()):
+    """The service's container (read-only root, tmpfs /tmp) on `network`, ready; its URL."""
+    options = [option for item in extra_env for option in ("-e", item)]
+    docker("run", "-d", "--name", name, "--network", network, "--read-only", "--tmpfs", "/tmp",
+           "-p", f"127.0.0.1::{HTTP_PORT}", *env, *options, image)
+    base = f"http://127.0.0.1:{published_port(name, HTTP_PORT)}"
+    wait_for_http(base + "/readyz", 200, timeout=90)
+    return base

@@ -3,17 +3,15 @@ the mounted Docker socket), then the service under gunicorn and supervisor again
 exercised over HTTP including every error case."""
 
 import re
-import secrets
 import subprocess
 import time
 
 import pytest
 from openapi_spec_validator import validate
 
-from tests.e2e.docker_helpers import Http, docker, published_port, socket_group, unique, wait_for_http
+from tests.e2e.conftest import ORIGIN
+from tests.e2e.docker_helpers import docker, socket_group
 
-HTTP_PORT = 8000
-ORIGIN = "https://app.example.com"
 
 
 def test_the_generated_suite_passes_inside_its_image(project_image, postgres_image):
@@ -30,43 +28,6 @@ def test_the_generated_suite_passes_inside_its_image(project_image, postgres_ima
     assert ran >= 30, output[-2000:]
     assert re.search(r"^OK\b", output, re.MULTILINE) and "skipped" not in output.splitlines()[-1]
     print(f"generated suite: {ran} tests in {time.monotonic() - started:.1f}s")
-
-
-@pytest.fixture(scope="module")
-def service(project_image, postgres_image):
-    """PostgreSQL and the service (production profile) on a private network; the service's URL."""
-    network, db, app = unique("shallot-e2e-net"), unique("shallot-e2e-db"), unique("shallot-e2e-app")
-    password = secrets.token_urlsafe(16)
-    database_env = ["-e", "POSTGRES_USER=demo", "-e", f"POSTGRES_PASSWORD={password}", "-e", "POSTGRES_DB=demo"]
-    app_env = [
-        *database_env, "-e", f"POSTGRES_HOST={db}", "-e", "POSTGRES_PORT=5432", "-e", "APP_ENV=production",
-        "-e", f"SECRET_KEY={secrets.token_urlsafe(48)}", "-e", f"CORS_ALLOWED_ORIGINS={ORIGIN}",
-        "-e", "GUNICORN_WORKERS=2",
-    ]
-    docker("network", "create", network)
-    try:
-        docker("run", "-d", "--name", db, "--network", network, *database_env, postgres_image)
-        _wait_for_postgres(db)
-        migrated = docker("run", "--rm", "--network", network, *app_env, project_image,
-                          "python", "manage.py", "db", "upgrade", check=False)
-        assert migrated.returncode == 0, migrated.stderr
-        docker("run", "-d", "--name", app, "--network", network, "--read-only", "--tmpfs", "/tmp",
-               "-p", f"127.0.0.1::{HTTP_PORT}", *app_env, project_image)
-        base = f"http://127.0.0.1:{published_port(app, HTTP_PORT)}"
-        wait_for_http(base + "/readyz", 200, timeout=90)
-        yield {"http": Http(base), "app": app, "db": db}
-    finally:
-        docker("rm", "--force", "--volumes", app, db, check=False)
-        docker("network", "rm", network, check=False)
-
-
-def _wait_for_postgres(container, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if docker("exec", container, "pg_isready", "-h", "127.0.0.1", "-U", "demo", check=False).returncode == 0:
-            return
-        time.sleep(0.3)
-    raise AssertionError(docker("logs", container, check=False).stderr)
 
 
 def assert_error(response, status, code):

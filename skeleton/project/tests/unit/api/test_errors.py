@@ -1,10 +1,17 @@
 """Every error has one JSON shape, the right status, and no stack trace."""
 
+import io
 import unittest
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.support.app import make_fake_app
+
+# A chunked body as gunicorn hands it over: no length, and the stream ends where the body does.
+CHUNKED = {
+    "headers": {"Transfer-Encoding": "chunked"},
+    "environ_overrides": {"wsgi.input_terminated": True},
+}
 
 
 class ErrorShapeTest(unittest.TestCase):
@@ -50,6 +57,27 @@ class ErrorShapeTest(unittest.TestCase):
             "payload_too_large",
         )
         self.assertEqual(error["details"], {"max_bytes": 1000})
+
+    def test_a_chunked_body_over_the_limit_is_413_not_cut_to_the_limit(self):
+        padded = b'{"title": "x"}' + b" " * 2000  # valid JSON if cut at the limit (1000 bytes)
+        response = self.client.post(
+            "/v1/todos",
+            input_stream=io.BytesIO(padded),
+            content_type="application/json",
+            **CHUNKED,
+        )
+        self.assertIsNone(response.request.content_length)
+        error = self.assertError(response, 413, "payload_too_large")
+        self.assertEqual(error["details"], {"max_bytes": 1000})
+
+    def test_a_chunked_body_within_the_limit_is_read_whole(self):
+        response = self.client.post(
+            "/v1/todos",
+            input_stream=io.BytesIO(b'{"title": "chunked"}'),
+            content_type="application/json",
+            **CHUNKED,
+        )
+        self.assertEqual(response.status_code, 201, response.json)
 
     def test_validation_errors_are_422_per_field(self):
         cases = [
