@@ -1,13 +1,15 @@
 """The rendered project's compose stack from a plain terminal: its Makefile drives
 compose (whichever of `docker compose` / `docker-compose` this machine has)."""
 
+import json
 import os
+import secrets
 import subprocess
 
 import pytest
 
 from tests.e2e.conftest import docker_run
-from tests.e2e.docker_helpers import Http, compose_command, free_port, unique
+from tests.e2e.docker_helpers import Http, compose_command, docker, free_port, unique
 
 
 @pytest.fixture
@@ -67,3 +69,31 @@ def test_revision_needs_a_message(stack):
     make, _, _ = stack
     result = make("revision", check=False)
     assert result.returncode != 0 and 'make revision m="' in result.stderr
+
+
+def test_the_database_password_can_be_a_compose_secret_file(stack):
+    make, http, project = stack
+    password = secrets.token_urlsafe(24)
+    (project / "secrets").mkdir()
+    (project / "secrets" / "postgres_password").write_text(password + "\n")
+    (project / "secrets" / "postgres_password").chmod(0o644)
+    env_file = (project / ".env.example").read_text().replace("POSTGRES_PASSWORD=postgres", "POSTGRES_PASSWORD=")
+    (project / ".env").write_text(env_file)
+
+    make("up")
+    make("migrate")
+    assert http.request("POST", "/v1/todos", {"title": "with a secret"})[0] == 201
+
+    containers = docker("ps", "--quiet", "--filter", f"label=com.docker.compose.project.working_dir={project}").stdout.split()
+    assert len(containers) == 2, containers
+    for container in containers:
+        environment = json.loads(docker("inspect", "--format", "{{json .Config.Env}}", container).stdout)
+        assert "POSTGRES_PASSWORD_FILE=/run/secrets/postgres_password" in environment
+        assert not any(password in variable for variable in environment), "the password is in the environment"
+        mounted = docker("exec", container, "cat", "/run/secrets/postgres_password").stdout.strip()
+        assert mounted == password
+
+    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
+    ignored = subprocess.run(["git", "-C", str(project), "check-ignore", "secrets/postgres_password", ".env"],
+                             capture_output=True, text=True)
+    assert ignored.stdout.split() == ["secrets/postgres_password", ".env"]

@@ -12,7 +12,7 @@ import yaml
 from tests.unit.test_new import shallot
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
-COMPOSE_FILES = ["compose.yaml", "compose.dev.yaml", ".devcontainer/compose.devcontainer.yaml"]
+COMPOSE_FILES = ["compose.yaml", "compose.dev.yaml", "compose.secrets.yaml", ".devcontainer/compose.devcontainer.yaml"]
 
 
 # The draft each schema declares (compose-spec.json spells draft-07's URI without its '#').
