@@ -15,7 +15,8 @@ def _timing_row(name: str, figure: dict) -> str:
     row = f"| {name} | {_cell(figure['median'])} | {_cell(figure['min'])} | {_cell(figure['max'])} | {figure['unit']} |"
     if "baseline" in figure:
         base = figure["baseline"]
-        row += f" {_cell(base['median'])} ({base['what']}) | {figure['ratio']:g} |"
+        ratio = "-" if figure["ratio"] is None else f"{figure['ratio']:g}"
+        row += f" {_cell(base['median'])} ({base['what']}) | {ratio} |"
     else:
         row += " | |"
     return row
@@ -38,11 +39,12 @@ def markdown(results: dict) -> str:
         for name, figure in results["sections"].get(section, {}).items():
             if "median" in figure:
                 lines.append(_timing_row(f"{section}: {name}", figure))
-    lines += ["", "| setting | endpoint | concurrency | req/s (min-max) | p50 ms | p99 ms (min-max) | max ms | errors "
-              "| wrk CPU (cores) |", "|---|---|---|---|---|---|---|---|---|"]
+    lines += ["", "| setting | endpoint | concurrency | req/s (min-max) | req/s vs baseline | p50 ms "
+              "| p99 ms (min-max) | max ms | errors | wrk CPU (cores) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for name, f in results["sections"].get("api", {}).items():
+        versus = "-" if f.get("rps_vs_baseline") is None else f"{f['rps_vs_baseline']:g}"
         lines.append(
-            f"| {name} | {f['rps']:g} ({f['rps_min']:g}-{f['rps_max']:g}) | {f['p50_ms']:g} | "
+            f"| {name} | {f['rps']:g} ({f['rps_min']:g}-{f['rps_max']:g}) | {versus} | {f['p50_ms']:g} | "
             f"{f['p99_ms']:g} ({f['p99_ms_min']:g}-{f['p99_ms_max']:g}) | {f['max_ms']:g} | {f['errors']} | "
             f"{f['wrk_cpu_cores']:g} |"
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench import report
 from bench.context import REPO, Context
-from bench.sections import api, devcontainer, images, project_build, render, stack, suite
+from bench.sections import api, devcontainer, images, maintenance, project_build, render, stack, suite
 
 SECTIONS = {
     "render": render,
@@ -26,6 +26,7 @@ SECTIONS = {
     "devcontainer": devcontainer,
     "suite": suite,
     "api": api,
+    "maintenance": maintenance,
     "images": images,
 }
 

@@ -32,4 +32,5 @@ def repeat(runs: int, action: Callable[[], object], before: Callable[[], object]
 
 def with_baseline(figure: dict, baseline: dict, label: str) -> dict:
     """FIGURE beside its BASELINE; ratio > 1 means the figure is larger (slower, bigger)."""
-    return {**figure, "baseline": {**baseline, "what": label}, "ratio": round(figure["median"] / baseline["median"], 3)}
+    ratio = round(figure["median"] / baseline["median"], 3) if baseline["median"] else None
+    return {**figure, "baseline": {**baseline, "what": label}, "ratio": ratio}

@@ -23,10 +23,11 @@ ENDPOINTS = {
 }
 # Each setting: the container's command (None: the image's own, gunicorn under supervisor)
 # and GUNICORN_CMD_ARGS on top of deploy/gunicorn.conf.py.
+BASELINE = "baseline: gunicorn src.app:app, default settings"
 SETTINGS = {
     "shallot: sync workers (default)": (None, ""),
     "shallot: gthread, 3 workers x 4 threads": (None, "--worker-class gthread --workers 3 --threads 4"),
-    "baseline: gunicorn src.app:app, default settings": (["gunicorn", "--bind", "0.0.0.0:8000", "src.app:app"], ""),
+    BASELINE: (["gunicorn", "--bind", "0.0.0.0:8000", "src.app:app"], ""),
 }
 
 
@@ -114,4 +115,8 @@ def measure(context) -> dict:
                         figures[f"{setting} | {endpoint} | {concurrency}"] = _median_of(runs)
             finally:
                 docker("rm", "--force", app, check=False)
+    for key, figure in figures.items():
+        setting, rest = key.split(" | ", 1)
+        baseline = figures[f"{BASELINE} | {rest}"]
+        figure["rps_vs_baseline"] = round(figure["rps"] / baseline["rps"], 2) if setting != BASELINE else None
     return figures

@@ -49,6 +49,7 @@ class Stack:
         self.project, self.env = project, env
         self.base = f"http://127.0.0.1:{env['HTTP_PORT']}"
         self.head = "0001"
+        self.seed_rows = 0
 
     def make(self, *targets):
         result = subprocess.run(["make", "-C", str(self.project), *targets], env=self.env, capture_output=True,
@@ -84,8 +85,9 @@ class Stack:
 
 
 @contextlib.contextmanager
-def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "mw-demo", workers: int = 2):
-    """A rendered project's stack, up, migrated and seeded with SEED_ROWS todos; down afterwards."""
+def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "mw-demo", workers: int = 2,
+                 seed_rows: int = SEED_ROWS):
+    """A rendered project's stack, up, migrated and seeded with `seed_rows` todos; down afterwards."""
     result = subprocess.run(["docker", "run", "--rm", "-v", f"{workspace}:/work", image, "new", name, "--defaults"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -100,7 +102,8 @@ def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "
         running.make("up")
         running.make("migrate")
         running.sql(f"INSERT INTO todos (title, done, created_at) SELECT 'seed ' || n, false, now() "
-                    f"FROM generate_series(1, {SEED_ROWS}) AS n")
+                    f"FROM generate_series(1, {seed_rows}) AS n")
+        running.seed_rows = seed_rows
         yield running
     finally:
         running.compose("down", "--volumes", check=False)
@@ -114,8 +117,9 @@ class Load:
     looked up in the database afterwards.
     """
 
-    def __init__(self, base, threads=LOAD_THREADS, timeout=5.0, tag="load"):
+    def __init__(self, base, threads=LOAD_THREADS, timeout=5.0, tag="load", rows=SEED_ROWS):
         self.host, self.port = base.removeprefix("http://").split(":")
+        self.rows = rows
         self.tag = tag
         self.timeout = timeout
         self.stop = threading.Event()
@@ -150,7 +154,7 @@ class Load:
             elif kind == "list":
                 method, path, body = "GET", "/v1/todos?page=1&per_page=20", None
             else:
-                method, path, body = "GET", f"/v1/todos/{rng.randint(1, SEED_ROWS)}", None
+                method, path, body = "GET", f"/v1/todos/{rng.randint(1, self.rows)}", None
             record["at"] = time.time()
             try:
                 connection.request(method, path, body, {"Content-Type": "application/json"})

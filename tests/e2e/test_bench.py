@@ -19,7 +19,8 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert (repo / "README.md").read_text() == readme_before, "a quick run must not touch the README"
     results = json.loads((tmp_path / "latest.json").read_text())
     sections = results["sections"]
-    assert set(sections) == {"render", "project_build", "stack", "devcontainer", "suite", "api", "images"}
+    assert set(sections) == {"render", "project_build", "stack", "devcontainer", "suite", "api", "maintenance",
+                             "images"}
     timings = [figure for name in ("render", "project_build", "stack", "devcontainer", "suite")
                for figure in sections[name].values()]
     assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
@@ -27,5 +28,9 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert len(sections["api"]) == len(SETTINGS) * len(ENDPOINTS) * 2
     assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in sections["api"].values())
     assert sections["suite"]["unit tests, wall in the image"]["tests"] > 0
+    maintenance = sections["maintenance"]
+    assert all(figure["runs"] == 1 and figure["baseline"]["what"] == "stop the world" for figure in maintenance.values())
+    assert maintenance["failed reads"]["baseline"]["median"] > 0, "the stop-the-world run failed no read: no load?"
+    assert maintenance["migration wall, container start included"]["median"] > 0
     table = (tmp_path / "latest.md").read_text()
     assert "GET /v1/todos/<id>" in table and "shallot:" in table
