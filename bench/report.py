@@ -27,7 +27,7 @@ def markdown(results: dict) -> str:
     lines = [
         f"Measured {results['date']} on {machine['cores']} cores, {machine['memory_gib']} GiB, "
         f"Docker {machine['docker']}, {machine['compose']}; median of {results['runs']} runs"
-        f"{' (quick run)' if results['quick'] else ''}.",
+        f"{' (quick run)' if results['quick'] else ''}; the whole run took {results['total_seconds'] / 60:.1f} min.",
         "",
         "| image | size (MB) | layers |",
         "|---|---|---|",

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench import report
@@ -59,6 +60,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
 
+    begun = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="shallot-bench-"))
     context = Context(
         image=os.environ.get("IMAGE", "shallot:dev"),
@@ -78,10 +80,14 @@ def main(argv: list[str]) -> int:
             "runs": context.runs,
             "quick": args.quick,
             "sections": {},
+            "section_seconds": {},
         }
         for name in chosen:
             print(f"bench: {name}", file=sys.stderr, flush=True)
+            started = time.perf_counter()
             results["sections"][name] = SECTIONS[name].measure(context)
+            results["section_seconds"][name] = round(time.perf_counter() - started, 1)
+        results["total_seconds"] = round(time.perf_counter() - begun, 1)
         readme = None if args.quick or set(chosen) != set(SECTIONS) else REPO / "README.md"
         report.write(results, args.out, readme)
         print(f"bench: wrote {args.out / 'latest.json'} and {args.out / 'latest.md'}", file=sys.stderr)

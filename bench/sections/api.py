@@ -102,7 +102,7 @@ class _Service:
 
 def measure(context) -> dict:
     concurrencies = (1, 8) if context.quick else (1, 8, 32)
-    seconds = 1 if context.quick else 3
+    seconds = 1 if context.quick else 2
     figures = {}
     with _Service(context) as service:
         for setting, (command, gunicorn_args) in SETTINGS.items():

@@ -14,7 +14,7 @@ QUICK_ROWS = 1_000
 
 
 def measure(context) -> dict:
-    settle = 1.0 if context.quick else 2.0
+    settle = 1.0 if context.quick else 1.5
     rows = QUICK_ROWS if context.quick else SEED_ROWS
     with loaded_stack(context.image, context.postgres_image, context.workspace("maintenance"),
                       name="bench-mw", seed_rows=rows) as stack:
