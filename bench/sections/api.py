@@ -108,8 +108,8 @@ def measure(context) -> dict:
         for setting, (command, gunicorn_args) in SETTINGS.items():
             app, base = service.start_app(command, gunicorn_args)
             try:
+                _wrk(base + "/v1/todos/1", None, 8, 1)  # warm-up, not counted
                 for endpoint, (path, body) in ENDPOINTS.items():
-                    _wrk(base + path, body, 8, 1)  # warm-up, not counted
                     for concurrency in concurrencies:
                         runs = [_wrk(base + path, body, concurrency, seconds) for _ in range(context.runs)]
                         figures[f"{setting} | {endpoint} | {concurrency}"] = _median_of(runs)

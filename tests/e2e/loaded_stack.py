@@ -9,6 +9,7 @@ import contextlib
 import http.client
 import os
 import random
+import shutil
 import subprocess
 import threading
 import time
@@ -86,12 +87,16 @@ class Stack:
 
 @contextlib.contextmanager
 def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "mw-demo", workers: int = 2,
-                 seed_rows: int = SEED_ROWS):
-    """A rendered project's stack, up, migrated and seeded with `seed_rows` todos; down afterwards."""
-    result = subprocess.run(["docker", "run", "--rm", "-v", f"{workspace}:/work", image, "new", name, "--defaults"],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    project = workspace / name
+                 seed_rows: int = SEED_ROWS, project: Path | None = None):
+    """A project's stack, up, migrated and seeded with `seed_rows` todos; down afterwards. The project
+    is rendered as `name`, or a copy of `project` when given."""
+    if project is None:
+        result = subprocess.run(["docker", "run", "--rm", "-v", f"{workspace}:/work", image, "new", name,
+                                 "--defaults"], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        project = workspace / name
+    else:
+        project = Path(shutil.copytree(project, workspace / project.name))
     env = {**os.environ, "COMPOSE_PROJECT_NAME": unique(f"shallot-{name}"), "HTTP_PORT": str(free_port()),
            "POSTGRES_PORT": str(free_port()), "POSTGRES_IMAGE": postgres_image, "SHALLOT_IMAGE": image,
            "APP_IMAGE": f"{unique(f'shallot-e2e/{name}')}:latest"}
