@@ -51,15 +51,7 @@ def _stop_the_world(stack, column, settle):
     with Load(stack.base, tag=unique("bench"), rows=stack.seed_rows) as load:
         time.sleep(settle)
         started = time.time()
-        stack.compose("stop", "app")
-        stack.compose("run", "--rm", "-T", "migrate", "python", "manage.py", "db", "upgrade")
-        stack.compose("start", "app")
-        deadline = time.time() + 120
-        while time.time() < deadline and not any(
-            r["status"] == 200 and r["at"] > started + 0.5 for r in load.of("read", "list")
-        ):
-            time.sleep(0.05)
-        finished = time.time()
+        finished = stack.migrate_stopping_the_world(load)
         time.sleep(settle)
     return _outcome(load, started, finished)
 

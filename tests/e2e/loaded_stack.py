@@ -80,6 +80,20 @@ class Stack:
         self.head = revision
         return revision
 
+    def migrate_stopping_the_world(self, load):
+        """The original template's way: stop the service, migrate, start it; returns when `load`
+        has a read answered 200 again (the time the service was back)."""
+        started = time.time()
+        self.compose("stop", "app")
+        self.compose("run", "--rm", "-T", "migrate", "python", "manage.py", "db", "upgrade")
+        self.compose("start", "app")
+        deadline = time.time() + 120
+        while time.time() < deadline and not any(
+            r["status"] == 200 and r["at"] > started + 0.5 for r in load.of("read", "list")
+        ):
+            time.sleep(0.05)
+        return time.time()
+
     def sql(self, statement):
         return self.compose("exec", "-T", "db", "sh", "-c",
                             f'psql -At -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "{statement}"').stdout.strip()

@@ -92,15 +92,7 @@ def test_stop_the_world_for_comparison(stack):
     with Load(stack.base) as load:
         time.sleep(3)
         started = time.time()
-        stack.compose("stop", "app")
-        stack.compose("run", "--rm", "-T", "migrate", "python", "manage.py", "db", "upgrade")
-        stack.compose("start", "app")
-        deadline = time.time() + 120
-        while time.time() < deadline and not any(
-            r["status"] == 200 and r["at"] > started + 0.5 for r in load.of("read")
-        ):
-            time.sleep(0.1)
-        finished = time.time()
+        finished = stack.migrate_stopping_the_world(load)
         time.sleep(2)
     assert stack.sql("SELECT version_num FROM alembic_version") == revision
     load.report("stop the world (stop, migrate, start)", started, finished)
