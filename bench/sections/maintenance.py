@@ -36,22 +36,25 @@ def measure(context) -> dict:
 
 
 def _in_a_window(stack, column, settle):
-    stack.add_migration(column)
-    with Load(stack.base, tag=unique("bench"), rows=stack.seed_rows) as load:
-        time.sleep(settle)
-        started = time.time()
-        stack.make("migrate")
-        finished = time.time()
-        time.sleep(settle)
-    return _outcome(load, started, finished)
+    return _migrate_under_load(stack, column, settle, lambda load: _make_migrate(stack))
 
 
 def _stop_the_world(stack, column, settle):
+    return _migrate_under_load(stack, column, settle, stack.migrate_stopping_the_world)
+
+
+def _make_migrate(stack):
+    stack.make("migrate")
+    return time.time()
+
+
+def _migrate_under_load(stack, column, settle, migrate):
+    """One expand migration by `migrate(load)`, which returns when it is over, under a fresh load."""
     stack.add_migration(column)
     with Load(stack.base, tag=unique("bench"), rows=stack.seed_rows) as load:
         time.sleep(settle)
         started = time.time()
-        finished = stack.migrate_stopping_the_world(load)
+        finished = migrate(load)
         time.sleep(settle)
     return _outcome(load, started, finished)
 

@@ -17,7 +17,7 @@ def json_body(schema: Schema) -> dict[str, Any]:
             "unsupported_media_type",
             "Send the body as JSON, with Content-Type: application/json.",
         )
-    _read_body()
+    _refuse_a_body_over_the_limit()
     try:
         body = request.get_json()
     except BadRequest as error:
@@ -30,8 +30,8 @@ def query_args(schema: Schema) -> dict[str, Any]:
     return schema.load(request.args.to_dict())
 
 
-def _read_body() -> bytes:
-    """The body, kept for get_json; 413 past MAX_CONTENT_LENGTH, and never read much further.
+def _refuse_a_body_over_the_limit() -> None:
+    """413 past MAX_CONTENT_LENGTH, the body never read much further; get_json reuses what is read.
 
     A declared Content-Length over the limit is refused before anything is read. A chunked
     body is read up to the limit, where Werkzeug stops without a word; had it been cut there,
@@ -42,4 +42,3 @@ def _read_body() -> bytes:
     cut_at_limit = request.content_length is None and limit is not None and len(data) >= limit
     if cut_at_limit and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
-    return data

@@ -24,6 +24,7 @@ from sqlalchemy.exc import ProgrammingError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from src.domain.models import MaintenanceWindow
+from src.infrastructure.databases.engine import TCP_KEEPALIVE
 from src.infrastructure.maintenance.identity import instance_name
 from src.infrastructure.maintenance.store import forget_instance, read_window, report_seen
 from src.infrastructure.maintenance.tables import CHANNEL, ensure_tables
@@ -39,11 +40,7 @@ CONNECT_ARGS = {
     "connect_timeout": 5,
     "application_name": "shallot-maintenance-monitor",
     "options": "-c statement_timeout=2000",
-    # Notice a database that vanished without closing the connection within seconds.
-    "keepalives": 1,
-    "keepalives_idle": 5,
-    "keepalives_interval": 2,
-    "keepalives_count": 2,
+    **TCP_KEEPALIVE,
     "tcp_user_timeout": 5000,
 }
 
