@@ -4,6 +4,7 @@ IMAGE ?= shallot:dev
 PYTHON ?= python3
 BUILD := build
 VENV := $(BUILD)/venv
+RUNTIME_VENV := $(BUILD)/runtime-venv
 BASE_IMAGES_MK := $(BUILD)/base-images.mk
 WHEELHOUSE := $(BUILD)/wheelhouse
 DEBHOUSE := $(BUILD)/debs
@@ -15,7 +16,7 @@ export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 
 -include $(BASE_IMAGES_MK)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock wheelhouse template base-images image new test test-unit test-e2e bench lint clean
+.PHONY: help venv lock wheelhouse template base-images image new test test-unit test-runtime test-e2e bench lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,7 +32,7 @@ lock: $(VENV)/.installed ## Re-pin image/requirements.lock from image/requiremen
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 		--output-file image/requirements.lock image/requirements.in
 
-$(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli -name '*.py' -o -name pyproject.toml) $(VENV)/.installed
+$(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli runtime/src -name '*.py' -o -name pyproject.toml) runtime/pyproject.toml VERSION $(VENV)/.installed
 	PYTHON=$(VENV)/bin/python image/wheelhouse.sh $(WHEELHOUSE)
 	touch $@
 
@@ -58,6 +59,7 @@ image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete $(TEMPLAT
 		--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE) \
 		--build-arg POSTGRES_IMAGE=$(POSTGRES_IMAGE) \
 		--build-arg IMAGE_NAME=$(IMAGE) \
+		--build-arg SHALLOT_VERSION=$$(cat VERSION) \
 		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 		--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 		.
@@ -66,10 +68,20 @@ new: image ## Render a project: make new name=payments-api [dir=.]
 	@test -n "$(name)" || { echo "make new: give the project name, e.g. make new name=payments-api" >&2; exit 2; }
 	docker run --rm $$(test -t 0 && echo -it) -v "$(abspath $(or $(dir),.)):/work" $(IMAGE) new $(name)
 
-test: test-unit test-e2e ## Run the whole suite (unit, then end-to-end through Docker)
+test: test-unit test-runtime test-e2e ## Run the whole suite (unit, the runtime library's, then end-to-end through Docker)
 
 test-unit: $(VENV)/.installed $(TEMPLATE)/.complete ## Unit tests: the CLI and the renderer, no Docker
 	$(VENV)/bin/pytest tests/unit
+
+# The runtime library in a plain virtualenv, installed with pip as any user would install it.
+$(RUNTIME_VENV)/.installed: runtime/pyproject.toml VERSION
+	$(PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/pip install --quiet './runtime[test]'
+	touch $@
+
+test-runtime: $(RUNTIME_VENV)/.installed $(BASE_IMAGES_MK) ## The runtime library's own tests: unit, then integration on PostgreSQL (testcontainers)
+	$(RUNTIME_VENV)/bin/pip install --quiet --no-deps --force-reinstall ./runtime
+	cd runtime && POSTGRES_IMAGE=$(POSTGRES_IMAGE) ../$(RUNTIME_VENV)/bin/pytest tests
 
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
 	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) SHALLOT_TEST_PYTHON_IMAGE=$(PYTHON_IMAGE) \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Downloads, on the host, every wheel the image installs (image/requirements.lock, hashes
-# checked) for the Docker engine's platform, and builds the shallot CLI's own wheel, into $1.
+# checked) for the Docker engine's platform, and builds shallot's own wheels (the CLI and the
+# runtime library), into $1.
 # The image build then needs no network: the build container may not reach the package index.
 set -euo pipefail
 
@@ -30,18 +31,20 @@ wheel_download() {
 		--dest "$dest" --requirement "$here/requirements.lock"
 }
 
-wheel_build_cli() {
-	local dest=$1
-	rm -f "$dest"/shallot-*.whl
-	"$python" -m pip wheel --quiet --no-deps --wheel-dir "$dest" "$here/cli"
-	rm -rf "$here/cli/build"
+# wheel_build_own DEST FOLDER: the wheel of one of shallot's own packages.
+wheel_build_own() {
+	local dest=$1 folder=$2
+	"$python" -m pip wheel --quiet --no-deps --wheel-dir "$dest" "$folder"
+	rm -rf "$folder/build"
 }
 
 main() {
 	local dest=${1:?usage: wheelhouse.sh DEST}
 	mkdir -p "$dest"
 	wheel_download "$dest"
-	wheel_build_cli "$dest"
+	rm -f "$dest"/shallot-*.whl "$dest"/shallot_runtime-*.whl
+	wheel_build_own "$dest" "$here/cli"
+	wheel_build_own "$dest" "$here/../runtime"
 }
 
 main "$@"

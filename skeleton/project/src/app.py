@@ -2,7 +2,7 @@
 
 from src.config import load_config
 from src.create_app import create_app
-from src.logging import configure_logging
+from src.json_logging import configure_logging
 
 config = load_config()
 configure_logging(config.log_level)

@@ -5,12 +5,12 @@ from flask import Flask
 from src.api.controllers.docs import docs
 from src.api.controllers.health import health
 from src.api.controllers.todos import todos
-from src.api.maintenance import init_maintenance
-from src.api.middleware import init_middleware
+from src.api.cors import init_cors
+from src.api.error_handler import init_error_handlers
+from src.api.middleware import current_request_id, init_middleware
+from src.api.responses import error_response
 from src.config import Config
-from src.cors import init_cors
 from src.dependency_container import Container, build_container
-from src.error_handler import init_error_handlers
 
 
 def create_app(config: Config, container: Container | None = None) -> Flask:
@@ -28,13 +28,10 @@ def create_app(config: Config, container: Container | None = None) -> Flask:
 
     init_middleware(app)
     init_cors(app, config.cors_allowed_origins)
-    init_maintenance(app)
     init_error_handlers(app)
+    # Maintenance windows refuse requests, and an unreachable database answers 503.
+    operations = container.operations
+    operations.init_app(app, error_response=error_response, request_id=current_request_id)
     for blueprint in (health, todos, docs):
         app.register_blueprint(blueprint)
-
-    @app.teardown_appcontext
-    def end_request(_error: BaseException | None) -> None:
-        container.end_request()
-
     return app

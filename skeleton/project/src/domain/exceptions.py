@@ -3,8 +3,6 @@
 Each error carries a stable `code`; the API turns the kind of error into an HTTP status.
 """
 
-from datetime import datetime
-
 
 class DomainError(Exception):
     code = "domain_error"
@@ -42,15 +40,3 @@ class TodoAlreadyCompleted(ConflictError):
     def __init__(self, todo_id: int | None) -> None:
         super().__init__(f"Todo {todo_id} is already completed.")
         self.todo_id = todo_id
-
-
-class MaintenanceWindowHeld(ConflictError):
-    """Another window is open: only one at a time."""
-
-    def __init__(self, holder: str, expires_at: datetime) -> None:
-        super().__init__(
-            f"A maintenance window held by {holder} is open until {expires_at.isoformat()};"
-            " wait for it to end, or close it with `manage.py maintenance off`."
-        )
-        self.holder = holder
-        self.expires_at = expires_at

@@ -1,11 +1,11 @@
 """What the services need from the outside world; infrastructure provides it, tests fake it."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, Self
 
-from src.domain.models import MaintenanceWindow, Todo, WindowRecord
+from src.domain.models import Todo
 
 
 @dataclass(frozen=True)
@@ -16,24 +16,10 @@ class Page:
     per_page: int
 
 
-@dataclass(frozen=True)
-class Readiness:
-    ready: bool
-    checks: dict[str, str] = field(default_factory=dict)
-    maintenance: MaintenanceWindow | None = None  # the open window, if any
-
-
-@dataclass(frozen=True)
-class Acknowledgements:
-    """Which of the live app instances have seen a window."""
-
-    instances: tuple[str, ...] = ()  # every live instance
-    waiting_for: tuple[str, ...] = ()  # those that have not seen it yet
-    last_seen_at: datetime | None = None  # when the last of the others saw it
-
-
 class TodoRepository(Protocol):
-    def add(self, todo: Todo) -> Todo: ...
+    def add(self, todo: Todo) -> Todo:
+        """Returns the todo with its id; stored when the unit of work commits."""
+        ...
 
     def get(self, todo_id: int) -> Todo | None: ...
 
@@ -48,41 +34,18 @@ class TodoRepository(Protocol):
         ...
 
 
+class UnitOfWork(Protocol):
+    """One use case's transaction: what its repositories change is stored on `commit()`,
+    all of it or nothing; leaving the `with` block without committing discards it."""
+
+    todos: TodoRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
-
-
-class ReadinessProbe(Protocol):
-    def check(self) -> Readiness: ...
-
-
-class MaintenanceWindows(Protocol):
-    def current(self) -> MaintenanceWindow | None:
-        """The window as this process last saw it, open or not; no I/O, at most ~1 s old."""
-        ...
-
-
-class MaintenanceStore(Protocol):
-    """Where the window lives, shared by every app instance and the migrator."""
-
-    def current(self) -> MaintenanceWindow | None: ...
-
-    def open(self, window: MaintenanceWindow, replacing: WindowRecord | None) -> bool:
-        """Makes `window` the current one, if the current one is still the window `replacing`
-        records (or none, when it is None), and records that one in the history. False when
-        another opener got there first."""
-        ...
-
-    def renew(self, window: MaintenanceWindow) -> bool:
-        """Stores the window's new expiry; False when it is no longer the current window."""
-        ...
-
-    def close(self, record: WindowRecord) -> None:
-        """Ends the recorded window if it is still the current one, and records it."""
-        ...
-
-    def history(self, limit: int) -> list[WindowRecord]:
-        """The latest ended windows, newest first."""
-        ...
-
-    def acknowledgements(self, window_id: str | None) -> Acknowledgements: ...

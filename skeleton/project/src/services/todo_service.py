@@ -1,43 +1,60 @@
-"""The todo use cases: each one loads, applies a domain rule, and stores."""
+"""The todo use cases: each one loads, applies a domain rule, and stores, in one unit of work."""
+
+from collections.abc import Callable
 
 from src.domain.constants import MAX_PAGE_SIZE
 from src.domain.exceptions import RuleViolation, TodoNotFound
 from src.domain.models import Todo
-from src.services.ports import Clock, Page, TodoRepository
+from src.services.ports import Clock, Page, TodoRepository, UnitOfWork
 
 
 class TodoService:
-    def __init__(self, todos: TodoRepository, clock: Clock) -> None:
-        self._todos = todos
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._unit_of_work = unit_of_work  # a new one per use case: they may run in threads
         self._clock = clock
 
     def create(self, title: str) -> Todo:
-        return self._todos.add(Todo.create(title, now=self._clock.now()))
+        with self._unit_of_work() as work:
+            todo = work.todos.add(Todo.create(title, now=self._clock.now()))
+            work.commit()
+        return todo
 
     def get(self, todo_id: int) -> Todo:
-        todo = self._todos.get(todo_id)
-        if todo is None:
-            raise TodoNotFound(todo_id)
-        return todo
+        with self._unit_of_work() as work:
+            return _existing(work.todos, todo_id)
 
     def list(self, *, page: int, per_page: int, done: bool | None = None) -> Page:
         if page < 1:
             raise RuleViolation("page", "Page must be 1 or more.")
         if not 1 <= per_page <= MAX_PAGE_SIZE:
             raise RuleViolation("per_page", f"Page size must be 1 to {MAX_PAGE_SIZE}.")
-        items, total = self._todos.list(done=done, offset=(page - 1) * per_page, limit=per_page)
+        with self._unit_of_work() as work:
+            offset = (page - 1) * per_page
+            items, total = work.todos.list(done=done, offset=offset, limit=per_page)
         return Page(items=items, total=total, page=page, per_page=per_page)
 
     def update(self, todo_id: int, *, title: str | None = None, done: bool | None = None) -> Todo:
-        todo = self.get(todo_id)
-        if title is not None:
-            todo.rename(title)
-        if done is True:
-            todo.complete(now=self._clock.now())
-        elif done is False:
-            todo.reopen()
-        return self._todos.save(todo)
+        with self._unit_of_work() as work:
+            todo = _existing(work.todos, todo_id)
+            if title is not None:
+                todo.rename(title)
+            if done is True:
+                todo.complete(now=self._clock.now())
+            elif done is False:
+                todo.reopen()
+            saved = work.todos.save(todo)
+            work.commit()
+        return saved
 
     def delete(self, todo_id: int) -> None:
-        if not self._todos.delete(todo_id):
-            raise TodoNotFound(todo_id)
+        with self._unit_of_work() as work:
+            if not work.todos.delete(todo_id):
+                raise TodoNotFound(todo_id)
+            work.commit()
+
+
+def _existing(todos: TodoRepository, todo_id: int) -> Todo:
+    todo = todos.get(todo_id)
+    if todo is None:
+        raise TodoNotFound(todo_id)
+    return todo

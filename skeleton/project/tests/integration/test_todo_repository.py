@@ -17,7 +17,7 @@ class TodoRepositoryTest(DatabaseTestCase):
         super().setUp()
         self.session = Session(self.engine, expire_on_commit=False)
         self.addCleanup(self.session.close)
-        self.todos = SqlAlchemyTodoRepository(lambda: self.session)
+        self.todos = SqlAlchemyTodoRepository(self.session)
 
     def add(self, title, done=False):
         todo = Todo.create(title, NOW)

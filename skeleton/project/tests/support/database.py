@@ -3,9 +3,10 @@
 import unittest
 
 from alembic import command
+from shallot_runtime.alembic import alembic_config
 from sqlalchemy import Engine, create_engine, text
 
-from src.infrastructure.databases.migrations import alembic_config
+from src.dependency_container import PROJECT_ROOT
 from src.infrastructure.models import Base
 from tests.support.postgres import shared_postgres
 
@@ -17,7 +18,7 @@ def migrated_engine() -> Engine:
     global _migrated
     postgres = shared_postgres()
     if not _migrated:
-        command.upgrade(alembic_config(postgres.url()), "head")
+        command.upgrade(alembic_config(PROJECT_ROOT, postgres.url()), "head")
         _migrated = True
     return create_engine(postgres.url())
 

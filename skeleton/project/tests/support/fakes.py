@@ -3,8 +3,7 @@
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from src.domain.models import MaintenanceWindow, Todo, WindowRecord
-from src.services.ports import Acknowledgements, Readiness
+from src.domain.models import Todo
 
 
 class FakeTodoRepository:
@@ -38,6 +37,23 @@ class FakeTodoRepository:
         return self._rows.pop(todo_id, None) is not None
 
 
+class FakeUnitOfWork:
+    """Commits nothing but the fact: `committed` tells a test that the use case ended well."""
+
+    def __init__(self) -> None:
+        self.todos = FakeTodoRepository()
+        self.committed = False
+
+    def __enter__(self) -> "FakeUnitOfWork":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    def commit(self) -> None:
+        self.committed = True
+
+
 class FixedClock:
     """A clock that moves only when told to."""
 
@@ -49,66 +65,3 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
-
-
-class FakeReadiness:
-    def __init__(self, ready: bool = True) -> None:
-        self.ready = ready
-
-    def check(self) -> Readiness:
-        if self.ready:
-            return Readiness(ready=True, checks={"database": "ok", "migrations": "ok"})
-        return Readiness(ready=False, checks={"database": "unreachable"})
-
-
-class FakeMaintenanceWindows:
-    """The cached window, as a test sets it."""
-
-    def __init__(self, window: MaintenanceWindow | None = None) -> None:
-        self.window = window
-
-    def current(self) -> MaintenanceWindow | None:
-        return self.window
-
-
-class FakeMaintenanceStore:
-    """The current window, the history, and which instances have seen what, in memory."""
-
-    def __init__(self) -> None:
-        self.window: MaintenanceWindow | None = None
-        self.records: list[WindowRecord] = []
-        self.seen_by: dict[str, tuple[str | None, datetime]] = {}  # instance: (window id, when)
-
-    def current(self) -> MaintenanceWindow | None:
-        return self.window
-
-    def open(self, window: MaintenanceWindow, replacing: WindowRecord | None) -> bool:
-        current_id = self.window.id if self.window else None
-        if current_id != (replacing.window_id if replacing else None):
-            return False
-        if replacing is not None:
-            self.records.append(replacing)
-        self.window = window
-        return True
-
-    def renew(self, window: MaintenanceWindow) -> bool:
-        if self.window is None or self.window.id != window.id:
-            return False
-        self.window = window
-        return True
-
-    def close(self, record: WindowRecord) -> None:
-        if self.window is not None and self.window.id == record.window_id:
-            self.window = None
-        self.records.append(record)
-
-    def history(self, limit: int) -> list[WindowRecord]:
-        return list(reversed(self.records))[:limit]
-
-    def acknowledgements(self, window_id: str | None) -> Acknowledgements:
-        seen = [when for (seen_id, when) in self.seen_by.values() if seen_id == window_id]
-        return Acknowledgements(
-            instances=tuple(sorted(self.seen_by)),
-            waiting_for=tuple(sorted(i for i, (s, _) in self.seen_by.items() if s != window_id)),
-            last_seen_at=max(seen) if seen else None,
-        )

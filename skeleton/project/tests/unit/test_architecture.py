@@ -5,15 +5,20 @@ import unittest
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-FRAMEWORKS = ("flask", "werkzeug", "sqlalchemy", "alembic", "marshmallow", "apispec", "psycopg2")
+WEB = ("flask", "werkzeug", "marshmallow", "apispec", "flask_cors", "flask_smorest")
+STORAGE = ("sqlalchemy", "alembic", "psycopg2")
+FRAMEWORKS = (*WEB, *STORAGE, "shallot_runtime")
 
 # layer: (the parts of src it may import, the third-party packages it must not import)
 RULES = {
     "domain": (("src.domain",), FRAMEWORKS),
     "services": (("src.domain", "src.services"), FRAMEWORKS),
-    "api": (("src.api", "src.services", "src.domain"), ()),
-    "infrastructure": (("src.infrastructure", "src.services", "src.domain"), ()),
+    "api": (("src.api", "src.services", "src.domain"), (*STORAGE, "shallot_runtime")),
+    "infrastructure": (("src.infrastructure", "src.services", "src.domain"), WEB),
 }
+# The outermost ring: the configuration, the app factory and the composition root, which
+# wire the layers together (and the runtime into them); nothing inside may import them.
+COMPOSITION = ("src.config", "src.create_app", "src.dependency_container", "src.app")
 
 
 def _within(module: str, packages: tuple[str, ...]) -> bool:
@@ -22,6 +27,8 @@ def _within(module: str, packages: tuple[str, ...]) -> bool:
 
 def breaks_rule(layer: str, imported: str) -> bool:
     allowed_src, forbidden = RULES[layer]
+    if _within(imported, COMPOSITION):
+        return True
     if _within(imported, ("src",)):
         return not _within(imported, allowed_src)
     return _within(imported, forbidden)
@@ -58,6 +65,12 @@ class ImportContractTest(unittest.TestCase):
             with self.subTest(layer=layer):
                 self.assertEqual(list(violations(layer)), [])
 
+    def test_every_module_is_in_a_layer_or_the_composition(self):
+        layered = {path.name for path in SRC.iterdir() if path.is_dir() and path.name in RULES}
+        self.assertEqual(layered, set(RULES))
+        modules = {f"src.{path.stem}" for path in SRC.glob("*.py") if path.stem != "__init__"}
+        self.assertEqual(modules - {*COMPOSITION, "src.json_logging"}, set())
+
     def test_the_rules(self):
         self.assertTrue(breaks_rule("domain", "flask"))
         self.assertTrue(breaks_rule("domain", "src.services.ports"))
@@ -65,6 +78,10 @@ class ImportContractTest(unittest.TestCase):
         self.assertTrue(breaks_rule("services", "src.config"))
         self.assertTrue(breaks_rule("api", "src.infrastructure.models.todo"))
         self.assertTrue(breaks_rule("infrastructure", "src.api.schemas"))
+        self.assertTrue(breaks_rule("infrastructure", "flask"))
+        self.assertTrue(breaks_rule("api", "sqlalchemy.exc"))
+        self.assertTrue(breaks_rule("api", "src.dependency_container"))
+        self.assertTrue(breaks_rule("services", "shallot_runtime"))
         self.assertFalse(breaks_rule("api", "src.services.todo_service"))
         self.assertFalse(breaks_rule("domain", "dataclasses"))
 

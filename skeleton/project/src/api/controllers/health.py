@@ -2,7 +2,6 @@
 
 from flask import Blueprint, Response, current_app
 
-from src.api.maintenance import window_details
 from src.api.responses import error_response, json_response
 
 health = Blueprint("health", __name__)
@@ -20,10 +19,8 @@ def readyz() -> Response:
 
     A read-only window keeps the instance ready (it serves reads); both say so in `checks`.
     """
-    readiness = current_app.extensions["container"].readiness.check()
-    body: dict[str, object] = {"checks": readiness.checks}
-    if readiness.maintenance is not None:
-        body["maintenance"] = window_details(readiness.maintenance)
+    readiness = current_app.extensions["container"].operations.readiness.check()
     if readiness.ready:
-        return json_response({"status": "ready", **body})
-    return error_response(503, "not_ready", "The service is not ready: see details.checks.", body)
+        return json_response({"status": "ready", **readiness.details()})
+    message = "The service is not ready: see details.checks."
+    return error_response(503, "not_ready", message, readiness.details())

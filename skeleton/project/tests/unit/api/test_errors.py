@@ -113,7 +113,7 @@ class ErrorShapeTest(unittest.TestCase):
         self.assertIn("PATCH", error["details"]["allowed_methods"])
 
     def test_an_unexpected_error_is_500_with_a_request_id_and_is_logged(self):
-        with self.assertLogs("src.error_handler", "ERROR") as logs:
+        with self.assertLogs("src.api.error_handler", "ERROR") as logs:
             response = self.client.get("/test-only/boom", headers={"X-Request-ID": "req-123"})
         error = self.assertError(response, 500, "internal_error")
         self.assertEqual(error["details"], {"request_id": "req-123"})
@@ -122,14 +122,14 @@ class ErrorShapeTest(unittest.TestCase):
         self.assertIn("secret internals", "\n".join(logs.output))
 
     def test_a_database_that_cannot_be_reached_is_503_with_retry_after(self):
-        with self.assertLogs("src.error_handler", "WARNING"):
+        with self.assertLogs("shallot_runtime.flask", "WARNING"):
             response = self.client.get("/test-only/database-down", headers={"X-Request-ID": "r-9"})
         error = self.assertError(response, 503, "database_unavailable")
         self.assertEqual(response.headers["Retry-After"], "5")
         self.assertEqual(error["details"], {"retry_after": 5, "request_id": "r-9"})
 
     def test_any_other_database_error_is_a_500(self):
-        with self.assertLogs("src.error_handler", "ERROR"):
+        with self.assertLogs("src.api.error_handler", "ERROR"):
             response = self.client.get("/test-only/database-bug")
         self.assertError(response, 500, "internal_error")
         self.assertNotIn("Retry-After", response.headers)

@@ -2,19 +2,27 @@ import unittest
 
 from src.domain.exceptions import RuleViolation, TodoAlreadyCompleted, TodoNotFound
 from src.services.todo_service import TodoService
-from tests.support.fakes import FakeTodoRepository, FixedClock
+from tests.support.fakes import FakeUnitOfWork, FixedClock
 
 
 class TodoServiceTest(unittest.TestCase):
     def setUp(self):
         self.clock = FixedClock()
-        self.todos = FakeTodoRepository()
-        self.service = TodoService(self.todos, self.clock)
+        self.work = FakeUnitOfWork()
+        self.service = TodoService(lambda: self.work, self.clock)
 
     def test_create_stores_a_trimmed_open_todo(self):
         todo = self.service.create("  Plan the week ")
+        self.assertTrue(self.work.committed)
         self.assertEqual(self.service.get(todo.id).title, "Plan the week")
         self.assertEqual(todo.created_at, self.clock.now())
+
+    def test_a_refused_change_commits_nothing(self):
+        todo = self.service.create("Plan the week")
+        self.work.committed = False
+        with self.assertRaises(RuleViolation):
+            self.service.update(todo.id, title="   ")
+        self.assertFalse(self.work.committed)
 
     def test_get_of_an_unknown_id_raises_not_found(self):
         with self.assertRaises(TodoNotFound):

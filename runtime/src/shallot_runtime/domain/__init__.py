@@ -1,0 +1,1 @@
+"""The maintenance domain: windows, their modes and leases, and what an open window refuses."""

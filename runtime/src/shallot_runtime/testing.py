@@ -1,0 +1,52 @@
+"""Stand-ins for a project's unit tests: `Operations` with a window and a readiness that the
+test sets, and no database behind them.
+
+    windows = FixedWindows()
+    operations = stand_in_operations(windows=windows, clock=clock)
+    windows.window = MaintenanceWindow.open(mode="read-only", ...)   # the gate now refuses writes
+"""
+
+from pathlib import Path
+
+from shallot_runtime.domain.window import MaintenanceWindow
+from shallot_runtime.operations import Operations
+from shallot_runtime.services.ports import Clock, Readiness
+
+UNREACHABLE_URL = "postgresql+psycopg2://stand-in@127.0.0.1:9/none"  # never connected to
+
+
+class FixedWindows:
+    """The cached window, as a test sets it."""
+
+    def __init__(self, window: MaintenanceWindow | None = None) -> None:
+        self.window = window
+
+    def current(self) -> MaintenanceWindow | None:
+        return self.window
+
+
+class FixedReadiness:
+    """The database's readiness, as a test sets it."""
+
+    def __init__(self, ready: bool = True) -> None:
+        self.ready = ready
+
+    def check(self) -> Readiness:
+        if self.ready:
+            return Readiness(ready=True, checks={"database": "ok", "migrations": "ok"})
+        return Readiness(ready=False, checks={"database": "unreachable"})
+
+
+def stand_in_operations(
+    windows: FixedWindows | None = None,
+    readiness: FixedReadiness | None = None,
+    clock: Clock | None = None,
+    project_root: Path | str = ".",
+) -> Operations:
+    return Operations(
+        UNREACHABLE_URL,
+        project_root=project_root,
+        clock=clock,
+        windows=windows or FixedWindows(),
+        readiness=readiness or FixedReadiness(),
+    )

@@ -1,0 +1,89 @@
+"""The database away or too slow: requests get 503 with Retry-After, never a 500 or a hang."""
+
+import socket
+import unittest
+from datetime import timedelta
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from shallot_runtime import Operations
+from shallot_runtime.adapters.database.engine import create_database_engine, end_session
+from shallot_runtime.testing import FixedWindows
+from tests.project import PROJECT_ROOT
+from tests.support.app import create_test_app
+from tests.support.own_database import OwnDatabaseTestCase
+from tests.support.postgres import shared_postgres
+
+
+def closed_port() -> int:
+    """A port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FaultTestCase(unittest.TestCase):
+    def client_for(self, url, **settings):
+        operations = Operations(url, project_root=PROJECT_ROOT, windows=FixedWindows(), **settings)
+        self.addCleanup(operations.close)
+        app = create_test_app(operations)
+        app.testing = False  # errors go to the handlers, as in production
+        return app.test_client()
+
+    def assertUnavailable(self, response):
+        self.assertEqual(response.status_code, 503, response.get_data(as_text=True))
+        self.assertEqual(response.json["error"]["code"], "database_unavailable")
+        self.assertEqual(response.headers["Retry-After"], "5")
+
+
+class UnreachableDatabaseTest(FaultTestCase):
+    def test_every_database_request_is_503_and_the_process_stays_alive(self):
+        url = shared_postgres().url().set(host="127.0.0.1", port=closed_port())
+        client = self.client_for(url)
+        with self.assertLogs("shallot_runtime.flask", "WARNING"):
+            self.assertUnavailable(client.get("/answer"))
+            self.assertUnavailable(client.get("/answer"))
+        ready = client.get("/readyz")
+        self.assertEqual(ready.status_code, 503)
+        self.assertEqual(ready.json["error"]["details"]["checks"]["database"], "unreachable")
+        self.assertEqual(client.get("/healthz").status_code, 200)
+
+
+class SlowDatabaseTest(FaultTestCase, OwnDatabaseTestCase):
+    def test_a_statement_past_the_timeout_is_503_then_the_next_request_works(self):
+        client = self.client_for(self.url, statement_timeout=timedelta(seconds=1))
+        self.assertEqual(client.get("/answer").json, {"answer": 42})
+        engine = create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        with engine.connect() as blocker:
+            blocker.execute(text("LOCK TABLE todos IN ACCESS EXCLUSIVE MODE"))
+            # The query waits on the lock: through a statement of the test app's own.
+            app = client.application
+            app.view_functions["things.answer"] = lambda: _count_todos(app)
+            with self.assertLogs("shallot_runtime.flask", "WARNING"):
+                self.assertUnavailable(client.get("/answer"))
+            blocker.rollback()
+        self.assertEqual(client.get("/answer").json, {"todos": 0})
+
+
+def _count_todos(app):
+    operations = app.extensions["shallot_runtime"]
+    with operations.engine.connect() as connection:
+        return {"todos": connection.scalar(text("SELECT count(*) FROM todos"))}
+
+
+class BrokenSessionTest(OwnDatabaseTestCase):
+    def test_a_session_whose_connection_died_after_its_last_statement_ends_quietly(self):
+        engine = create_database_engine(self.url)
+        self.addCleanup(engine.dispose)
+        session = Session(engine)
+        backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        admin = create_engine(self.url)
+        self.addCleanup(admin.dispose)
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        with self.assertLogs("shallot_runtime.adapters.database.engine", "WARNING"):
+            end_session(session)
+        with Session(engine) as next_session:
+            self.assertEqual(next_session.execute(text("SELECT 1")).scalar_one(), 1)

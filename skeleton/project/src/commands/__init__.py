@@ -1,1 +1,0 @@
-"""manage.py's commands for maintenance windows and migrations (the db ones live in manage.py)."""

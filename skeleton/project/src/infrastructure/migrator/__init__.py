@@ -1,1 +1,0 @@
-"""The migrate sidecar: applies pending migrations in a maintenance window (see migrator.py)."""

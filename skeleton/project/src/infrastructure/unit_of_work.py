@@ -1,0 +1,25 @@
+"""The unit of work on SQLAlchemy: one session per use case, shared by its repositories."""
+
+from typing import Self
+
+from shallot_runtime import end_session
+from sqlalchemy.orm import Session, sessionmaker
+
+from src.infrastructure.repositories.todo_repository import SqlAlchemyTodoRepository
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> Self:
+        self._session = self._sessions()
+        self.todos = SqlAlchemyTodoRepository(self._session)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # Rolls back what was not committed; a connection the database dropped is let go.
+        end_session(self._session)
+
+    def commit(self) -> None:
+        self._session.commit()
