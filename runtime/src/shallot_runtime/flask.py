@@ -43,7 +43,8 @@ def install(
 
     @app.before_request
     def refuse_during_maintenance() -> Response | None:
-        if request.blueprint in served:
+        # A CORS preflight does no work, and a browser needs its answer to read the 503 after it.
+        if request.blueprint in served or request.method == "OPTIONS":
             return None
         window = gate.refusing(request.method)
         if window is None:

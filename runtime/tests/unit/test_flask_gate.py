@@ -56,6 +56,10 @@ class MaintenanceApiTest(unittest.TestCase):
         self.assertMaintenance(self.client.get("/answer"), "full")
         self.assertEqual(self.client.get("/healthz").status_code, 200)
 
+    def test_a_cors_preflight_is_never_refused(self):
+        self.open("full")
+        self.assertEqual(self.client.options("/things").status_code, 200)
+
     def test_healthz_stays_200_and_readyz_reports_a_read_only_window_as_ready(self):
         self.open("read-only")
         self.assertEqual(self.client.get("/healthz").json, {"status": "ok"})

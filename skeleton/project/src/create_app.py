@@ -8,6 +8,7 @@ from src.api.controllers.todos import todos
 from src.api.cors import init_cors
 from src.api.error_handler import init_error_handlers
 from src.api.middleware import current_request_id, init_middleware
+from src.api.openapi import init_openapi
 from src.api.responses import error_response
 from src.config import Config
 from src.dependency_container import Container, build_container
@@ -28,10 +29,12 @@ def create_app(config: Config, container: Container | None = None) -> Flask:
 
     init_middleware(app)
     init_cors(app, config.cors_allowed_origins)
+    api = init_openapi(app)
     init_error_handlers(app)
     # Maintenance windows refuse requests, and an unreachable database answers 503.
     operations = container.operations
     operations.init_app(app, error_response=error_response, request_id=current_request_id)
-    for blueprint in (health, todos, docs):
-        app.register_blueprint(blueprint)
+    for blueprint in (health, todos):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs)
     return app

@@ -1,43 +1,24 @@
-"""Cross-origin requests, for the origins on the allow-list only ("*" allows any)."""
+"""Cross-origin requests, by flask-cors, for the origins on the allow-list only ("*" allows any)."""
 
-from flask import Flask, Response, request
-
-from src.api.responses import no_content
-
-ALLOWED_METHODS = "GET, POST, PATCH, DELETE"
-ALLOWED_HEADERS = "Content-Type, X-Request-ID"
-EXPOSED_HEADERS = "X-Request-ID"
-PREFLIGHT_MAX_AGE_SECONDS = "600"
+from flask import Flask, Response
+from flask_cors import CORS
 
 
 def init_cors(app: Flask, allowed_origins: tuple[str, ...]) -> None:
     allow_any = "*" in allowed_origins
-
-    def allowed_origin() -> str | None:
-        origin = request.headers.get("Origin")
-        if origin and (allow_any or origin in allowed_origins):
-            return origin
-        return None
-
-    def is_preflight() -> bool:
-        return request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
-
-    @app.before_request
-    def answer_preflight() -> Response | None:
-        if is_preflight() and allowed_origin() and request.routing_exception is None:
-            return no_content()
-        return None
+    CORS(
+        app,
+        origins="*" if allow_any else list(allowed_origins),
+        send_wildcard=allow_any,
+        always_send=False,  # no Origin, no CORS headers
+        methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Content-Type", "X-Request-ID"],
+        expose_headers=["X-Request-ID"],
+        max_age=600,
+    )
 
     @app.after_request
-    def add_cors_headers(response: Response) -> Response:
+    def vary_on_origin(response: Response) -> Response:
+        # flask-cors adds it only for some allow-lists; every response here depends on Origin.
         response.vary.add("Origin")
-        origin = allowed_origin()
-        if origin is None:
-            return response
-        response.headers["Access-Control-Allow-Origin"] = "*" if allow_any else origin
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        if is_preflight():
-            response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-            response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-            response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE_SECONDS
         return response

@@ -1,127 +1,69 @@
-"""The OpenAPI 3 document, generated from the Marshmallow schemas by apispec.
+"""The OpenAPI document, built by flask-smorest from the routes themselves and their schemas.
 
-The operations are listed here by hand; a test checks that they match the app's routes.
-The title, version and description come from pyproject.toml.
+An `ApiBlueprint`'s decorators both load a request (by the rules of `src.api.requests`) and
+document the operation, so the document cannot drift from the routes. The title, version and
+description come from pyproject.toml.
 """
 
 import tomllib
-from functools import cache
+from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+import flask_smorest
+from flask import Flask
 
-from src.api.schemas.common import ErrorSchema, HealthSchema, MaintenanceWindowSchema
-from src.api.schemas.todos import (
-    TodoCreateSchema,
-    TodoPageSchema,
-    TodoQuerySchema,
-    TodoSchema,
-    TodoUpdateSchema,
-)
+from src.api.requests import RequestParser
+from src.api.schemas.common import ErrorSchema
+from src.api.schemas.todos import TodoUpdateSchema
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"  # name, version, description
 
-SCHEMAS = {
-    "Error": ErrorSchema,
-    "MaintenanceWindow": MaintenanceWindowSchema,  # before Health, which nests it
-    "Health": HealthSchema,
-    "Todo": TodoSchema,
-    "TodoCreate": TodoCreateSchema,
-    "TodoUpdate": TodoUpdateSchema,
-    "TodoPage": TodoPageSchema,
-}
-# What a schema enforces beyond its fields, which the Marshmallow plugin cannot see.
-CONSTRAINTS = {"TodoUpdate": {"minProperties": 1}}
-TODO_ID = {
-    "in": "path",
-    "name": "todo_id",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1},
-}
+View = Callable[..., Any]
 
 
-def _json(schema: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ErrorSchema  # every error response is documented in the one error shape
+    DEFAULT_ERROR_RESPONSE_NAME = None  # no catch-all: each operation lists its errors
+
+    def _register_error_handlers(self) -> None:
+        """None: src.api.error_handler answers every error, in the one error shape."""
+
+    def _register_pagination_header(self) -> None:
+        """None: a page of todos says where it is in its body, not in a header."""
 
 
-def _operation(
-    summary: str, tag: str, responses: dict, body: str | None = None, query: type | None = None
-) -> dict[str, Any]:
-    operation: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses}
-    if query:
-        operation["parameters"] = [{"in": "query", "schema": query}]
-    if body:
-        content = {"application/json": {"schema": body}}
-        operation["requestBody"] = {"required": True, "content": content}
-    return operation
+class ApiBlueprint(flask_smorest.Blueprint):
+    """Routes whose decorators load requests by this API's rules and document the operation."""
+
+    ARGUMENTS_PARSER = RequestParser()
+
+    def errors(self, *statuses: int) -> Callable[[View], View]:
+        """Documents the errors an operation can return, and 503, which every one can: a
+        maintenance window, or the database out of reach."""
+
+        def document(view: View) -> View:
+            for status in (*statuses, HTTPStatus.SERVICE_UNAVAILABLE):
+                view = self.alt_response(status, response=HTTPStatus(status).name)(view)
+            return view
+
+        return document
 
 
-def _errors(*statuses: int) -> dict[int, Any]:
-    """Every operation but health may also get 503: a maintenance window, or no database."""
-    return {status: {"$ref": "#/components/responses/Error"} for status in (*statuses, 503)}
-
-
-def _operations(spec: APISpec) -> None:
-    alive = _operation("The process is alive", "health", {200: _json("Health", "Alive")})
-    ready = _operation(
-        "The database answers, its schema is not behind the code, and no full maintenance",
-        "health",
-        {200: _json("Health", "Ready (a read-only window says so)"), **_errors()},
-    )
-    spec.path("/healthz", operations={"get": alive})
-    spec.path("/readyz", operations={"get": ready})
-
-    spec.path(
-        "/v1/todos",
-        operations={
-            "get": _operation(
-                "List todos, a page at a time",
-                "todos",
-                {200: _json("TodoPage", "A page of todos"), **_errors(422)},
-                query=TodoQuerySchema,
-            ),
-            "post": _operation(
-                "Create a todo",
-                "todos",
-                {201: _json("Todo", "Created"), **_errors(400, 413, 415, 422)},
-                body="TodoCreate",
-            ),
-        },
-    )
-    spec.path(
-        "/v1/todos/{todo_id}",
-        parameters=[TODO_ID],
-        operations={
-            "get": _operation(
-                "Get a todo", "todos", {200: _json("Todo", "The todo"), **_errors(404)}
-            ),
-            "patch": _operation(
-                "Rename, complete or reopen a todo",
-                "todos",
-                {200: _json("Todo", "Updated"), **_errors(400, 404, 409, 413, 415, 422)},
-                body="TodoUpdate",
-            ),
-            "delete": _operation(
-                "Delete a todo", "todos", {204: {"description": "Deleted"}, **_errors(404)}
-            ),
-        },
-    )
-
-
-@cache
-def build_openapi() -> dict[str, Any]:
+def init_openapi(app: Flask) -> Api:
+    """Serves /openapi.json; the blueprints registered with the returned Api are documented."""
     project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
-    spec = APISpec(
-        title=project["name"],
-        version=project["version"],
-        openapi_version="3.0.3",
-        info={"description": project["description"]},
-        plugins=[MarshmallowPlugin()],
+    app.config.update(OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json")
+    api = Api(
+        app,
+        spec_kwargs={
+            "title": project["name"],
+            "version": project["version"],
+            "openapi_version": "3.0.3",
+            "info": {"description": project["description"]},
+        },
     )
-    for name, schema in SCHEMAS.items():
-        spec.components.schema(name, component=CONSTRAINTS.get(name), schema=schema)
-    spec.components.response("Error", _json("Error", "An error, in the one error shape"))
-    _operations(spec)
-    return spec.to_dict()
+    # What a schema enforces beyond its fields, which the marshmallow plugin cannot see.
+    api.spec.components.schema("TodoUpdate", {"minProperties": 1}, schema=TodoUpdateSchema)
+    return api

@@ -5,7 +5,8 @@ import unittest
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-WEB = ("flask", "werkzeug", "marshmallow", "apispec", "flask_cors", "flask_smorest")
+WEB = ("flask", "werkzeug", "marshmallow", "apispec", "webargs")
+WEB += ("flask_cors", "flask_smorest", "flask_swagger_ui")
 STORAGE = ("sqlalchemy", "alembic", "psycopg2")
 FRAMEWORKS = (*WEB, *STORAGE, "shallot_runtime")
 

@@ -1,21 +1,29 @@
 """Liveness and readiness, for orchestrators and load balancers."""
 
-from flask import Blueprint, Response, current_app
+from flask import Response, current_app
 
+from src.api.openapi import ApiBlueprint
 from src.api.responses import error_response, json_response
+from src.api.schemas.common import HealthSchema
 
-health = Blueprint("health", __name__)
+health = ApiBlueprint("health", __name__, description="Liveness and readiness")
 
 
 @health.get("/healthz")
+@health.response(200, HealthSchema, description="Alive")
 def healthz() -> Response:
-    """The process answers; nothing else is checked, and maintenance does not change it."""
+    """The process is alive
+
+    Nothing else is checked, and maintenance does not change it.
+    """
     return json_response({"status": "ok"})
 
 
 @health.get("/readyz")
+@health.response(200, HealthSchema, description="Ready (a read-only window says so)")
+@health.errors()
 def readyz() -> Response:
-    """Ready: the database answers, the schema has what the code expects, and no full window.
+    """The database answers, its schema is not behind the code, and no full window
 
     A read-only window keeps the instance ready (it serves reads); both say so in `checks`.
     """

@@ -1,11 +1,15 @@
-"""The OpenAPI document describes exactly the app's routes, and its references resolve."""
+"""The OpenAPI document describes exactly the app's routes, and Swagger UI shows it, locked down."""
 
 import re
+import tomllib
 import unittest
+from pathlib import Path
 
 from tests.support.app import make_fake_app
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+UNDOCUMENTED = ("static", "api-docs.", "docs.")  # the document itself and Swagger UI
+PYPROJECT = Path(__file__).resolve().parents[3] / "pyproject.toml"
 
 
 def _refs(node):
@@ -26,9 +30,20 @@ class OpenApiTest(unittest.TestCase):
         cls.app = make_fake_app()
         cls.spec = cls.app.test_client().get("/openapi.json").json
 
-    def test_it_is_an_openapi_3_document(self):
+    def operations(self):
+        for path, item in self.spec["paths"].items():
+            for method, operation in item.items():
+                if method in HTTP_METHODS:
+                    yield path, method, operation
+
+    def test_it_is_an_openapi_3_document_named_from_pyproject(self):
         self.assertEqual(self.spec["openapi"], "3.0.3")
-        self.assertTrue(self.spec["info"]["title"])
+        project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+        info = self.spec["info"]
+        self.assertEqual(
+            (info["title"], info["version"], info["description"]),
+            (project["name"], project["version"], project["description"]),
+        )
         self.assertIn("Todo", self.spec["components"]["schemas"])
 
     def test_every_reference_resolves(self):
@@ -41,26 +56,50 @@ class OpenApiTest(unittest.TestCase):
     def test_the_operations_match_the_routes(self):
         routes = set()
         for rule in self.app.url_map.iter_rules():
-            if rule.endpoint in ("static", "docs.openapi_json", "docs.docs_page"):
+            if rule.endpoint.startswith(UNDOCUMENTED):
                 continue
-            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            path = re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule.rule)
             routes |= {(path, m.lower()) for m in rule.methods if m.lower() in HTTP_METHODS}
-        documented = {
-            (path, method)
-            for path, item in self.spec["paths"].items()
-            for method in item
-            if method in HTTP_METHODS
-        }
+        documented = {(path, method) for path, method, _ in self.operations()}
         self.assertEqual(documented, routes)
 
-    def test_the_todo_schema_carries_the_title_rule(self):
-        title = self.spec["components"]["schemas"]["TodoCreate"]["properties"]["title"]
-        self.assertEqual((title["minLength"], title["maxLength"]), (1, 200))
+    def test_every_operation_but_health_may_answer_503_in_the_error_shape(self):
+        for path, method, operation in self.operations():
+            with self.subTest(path=path, method=method):
+                if path == "/healthz":
+                    self.assertNotIn("503", operation["responses"])
+                    continue
+                name = operation["responses"]["503"]["$ref"].rsplit("/", 1)[-1]
+                content = self.spec["components"]["responses"][name]["content"]
+                schema = content["application/json"]["schema"]
+                self.assertEqual(schema, {"$ref": "#/components/schemas/Error"})
 
-    def test_the_docs_page_is_self_contained_with_a_strict_policy(self):
-        response = self.app.test_client().get("/docs")
-        self.assertEqual(response.mimetype, "text/html")
-        policy = response.headers["Content-Security-Policy"]
-        self.assertIn("default-src 'none'", policy)
-        self.assertIn("script-src 'sha256-", policy)
-        self.assertNotRegex(response.get_data(as_text=True), r"https?://")  # nothing external
+    def test_the_schemas_carry_the_rules(self):
+        schemas = self.spec["components"]["schemas"]
+        title = schemas["TodoCreate"]["properties"]["title"]
+        self.assertEqual((title["minLength"], title["maxLength"]), (1, 200))
+        self.assertEqual(schemas["TodoUpdate"]["minProperties"], 1)
+        self.assertIn("MaintenanceWindow", schemas)
+        (todo_id,) = self.spec["paths"]["/v1/todos/{todo_id}"]["parameters"]
+        self.assertEqual(todo_id["schema"], {"type": "integer", "minimum": 1})
+
+
+class SwaggerUiTest(unittest.TestCase):
+    def setUp(self):
+        self.client = make_fake_app().test_client()
+
+    def test_the_page_and_its_scripts_come_from_this_origin_under_a_strict_policy(self):
+        page = self.client.get("/docs")
+        self.assertEqual(page.mimetype, "text/html")
+        html = page.get_data(as_text=True)
+        self.assertNotRegex(html, r"https?://|<script>|<style|style=")  # nothing external or inline
+        assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+        self.assertEqual(len(assets), 3)
+        for response in (page, *(self.client.get(asset) for asset in assets)):
+            with self.subTest(url=response.request.path):
+                self.assertEqual(response.status_code, 200)
+                policy = response.headers["Content-Security-Policy"]
+                self.assertIn("default-src 'none'", policy)
+                self.assertIn("script-src 'self';", policy)
+                self.assertNotIn("unsafe", policy)
+                response.close()

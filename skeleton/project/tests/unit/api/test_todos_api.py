@@ -46,12 +46,17 @@ class TodosApiTest(unittest.TestCase):
         self.assertEqual([t["title"] for t in done["items"]], ["first"])
         self.assertEqual(self.client.get("/v1/todos?done=false").json["total"], 1)
 
-    def test_list_parameters_out_of_bounds_are_422(self):
+    def test_list_parameters_out_of_bounds_are_422_per_parameter(self):
         for query in ("page=0", "per_page=101", "per_page=x", "done=maybe"):
             with self.subTest(query=query):
                 response = self.client.get(f"/v1/todos?{query}")
                 self.assertEqual(response.status_code, 422)
                 self.assertEqual(response.json["error"]["code"], "validation_error")
+                self.assertEqual(set(response.json["error"]["details"]), {query.split("=")[0]})
+
+    def test_a_repeated_parameter_counts_by_its_first_value(self):
+        body = self.client.get("/v1/todos?per_page=5&per_page=500").json
+        self.assertEqual(body["per_page"], 5)
 
     def test_patch_completes_and_completing_again_is_409(self):
         todo = self.create()
@@ -84,6 +89,9 @@ class TodosApiTest(unittest.TestCase):
 
     def test_unknown_ids_are_404_for_every_method(self):
         for method in ("get", "patch", "delete"):
-            with self.subTest(method=method):
-                response = getattr(self.client, method)("/v1/todos/999", json={"done": True})
-                self.assertEqual(response.status_code, 404)
+            for todo_id in (999, 0):
+                with self.subTest(method=method, todo_id=todo_id):
+                    url = f"/v1/todos/{todo_id}"
+                    response = getattr(self.client, method)(url, json={"done": True})
+                    self.assertEqual(response.status_code, 404)
+                    self.assertEqual(response.json["error"]["code"], "not_found")
