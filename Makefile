@@ -42,11 +42,11 @@ $(DEBHOUSE)/.complete: image/debhouse.sh
 	image/debhouse.sh $(DEBHOUSE)
 	touch $@
 
-$(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f)
-	image/assemble-template.sh $(TEMPLATE)
+$(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f) $(WHEELHOUSE)/.complete image/lock-template.py VERSION
+	PYTHON=$(VENV)/bin/python WHEELHOUSE=$(WHEELHOUSE) image/assemble-template.sh $(TEMPLATE)
 	touch $@
 
-template: $(TEMPLATE)/.complete ## Assemble the copier template (build/template) from skeleton/, compose/ and devcontainer/
+template: $(TEMPLATE)/.complete ## Assemble the copier template (build/template) from skeleton/, compose/ and devcontainer/, and lock its dependencies
 
 base-images: ## Make sure the python and postgres base images exist (official, pulled, or built here)
 	image/base/base-images.sh $(BASE_IMAGES_MK)

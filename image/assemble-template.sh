@@ -5,9 +5,14 @@
 #
 # devcontainer/ is also a Dev Container Template, written with ${templateOption:NAME}
 # placeholders; here each becomes the copier variable that answers the same question.
+#
+# Then lock-template.py gives the project its dependencies: the image's pins and a uv.lock,
+# locked here with the runtime's wheel from the wheelhouse ($WHEELHOUSE, default build/wheelhouse).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+python=${PYTHON:-python3}
+wheelhouse=${WHEELHOUSE:-$repo/build/wheelhouse}
 
 # assemble_template_options FILE: FILE.jinja with template options as copier variables.
 assemble_template_options() {
@@ -32,6 +37,8 @@ main() {
 	cp -a "$repo/compose/project/." "$staging/project/"
 	cp -a "$repo/devcontainer/.devcontainer" "$staging/project/.devcontainer"
 	assemble_template_options "$staging/project/.devcontainer/devcontainer.json"
+	"$python" "$repo/image/lock-template.py" "$staging" "$repo/image/requirements.lock" \
+		"$repo/VERSION" "$wheelhouse"
 	find "$staging" \( -name __pycache__ -o -name '*.pyc' \) -prune -exec rm -rf {} +
 	rm -rf "$dest"
 	mv "$staging" "$dest"

@@ -31,10 +31,11 @@ wheel_download() {
 		--dest "$dest" --requirement "$here/requirements.lock"
 }
 
-# wheel_build_own DEST FOLDER: the wheel of one of shallot's own packages.
+# wheel_build_own DEST FOLDER: the wheel of one of shallot's own packages. Its bytes depend on
+# its sources only (fixed timestamps), so the hash in generated projects' uv.lock holds.
 wheel_build_own() {
 	local dest=$1 folder=$2
-	"$python" -m pip wheel --quiet --no-deps --wheel-dir "$dest" "$folder"
+	SOURCE_DATE_EPOCH=315532800 "$python" -m pip wheel --quiet --no-deps --wheel-dir "$dest" "$folder"
 	rm -rf "$folder/build"
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the devcontainer's service: gives the `app` user the group that owns the mounted
-# Docker socket (its gid differs from host to host), then runs the service as `app`.
+# Docker socket (its gid differs from host to host), lets it add packages to the image's
+# environment (`make add`), then runs the service as `app`.
 set -euo pipefail
 
 socket=/var/run/docker.sock
@@ -18,6 +19,14 @@ start_grant_docker_socket() {
 	usermod --append --groups "$group" "$user"
 }
 
+# New packages go into the environment's folders; its files stay as the image made them
+# (only these folders change owner: nothing is copied, and the image's packages stay intact).
+start_open_packages() {
+	local environment=/opt/shallot/venv
+	chown "$user" "$environment" "$environment/bin" \
+		"$("$environment/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+}
+
 # The container's stdout and stderr are pipes owned by root; supervisord reopens them by
 # name (/dev/stdout), which the user it becomes may only do once it owns them.
 start_hand_over_output() {
@@ -29,5 +38,6 @@ start_service() {
 }
 
 start_grant_docker_socket
+start_open_packages
 start_hand_over_output
 start_service

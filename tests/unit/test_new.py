@@ -40,6 +40,8 @@ REQUIRED_PATHS = [
     ".gitignore",
     ".env.example",
     "pyproject.toml",
+    "uv.lock",
+    "certs/README.md",
     ".copier-answers.yml",
 ]
 

@@ -5,6 +5,7 @@ import sys
 import click
 
 from shallot import __version__
+from shallot.commands.dependencies import add, lock, remove, sync, upgrade
 from shallot.commands.migrate import migrate
 from shallot.commands.new import new
 from shallot.commands.version import version
@@ -27,6 +28,8 @@ def cli() -> None:
 cli.add_command(new)
 cli.add_command(migrate)
 cli.add_command(version)
+for command in (add, remove, lock, upgrade, sync):
+    cli.add_command(command)
 
 
 def _fail(message: str, code: int) -> None:

@@ -1,0 +1,169 @@
+"""A generated project owns its dependencies: `make add` of a real package from the package
+index, reached the way this machine's containers reach it (the host's certificate authorities
+in the project's certs/), then the suite, the rebuilt images and the devcontainer have it; a
+stale lock and bad requirements are refused in one line, with nothing changed."""
+
+import os
+import re
+import subprocess
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import HOST_UID, docker_run
+from tests.e2e.devcontainer_cli import DevContainer
+from tests.e2e.docker_helpers import compose_command, docker, free_port, unique
+
+HOST_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's system bundle
+PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
+ADDED = "humanize>=4"
+
+
+def authorities_beyond_the_usual() -> str:
+    """What this host trusts beyond certifi's (Mozilla's) roots: among them, the proxy's."""
+    import certifi
+
+    usual = set(PEM.findall(Path(certifi.where()).read_text()))
+    return "\n".join(c for c in PEM.findall(HOST_AUTHORITIES.read_text()) if c not in usual) + "\n"
+
+
+@pytest.fixture
+def project(image, postgres_image, tmp_path):
+    workspace = tmp_path / "work"
+    workspace.mkdir()
+    os.chown(workspace, HOST_UID, HOST_UID)
+    assert docker_run(image, "new", "deps-demo", "--defaults", volumes=[(workspace, "/work")]).returncode == 0
+    folder = workspace / "deps-demo"
+    assert HOST_AUTHORITIES.is_file(), "the test gives the containers this machine's certificate authorities"
+    (folder / "certs" / "host.crt").write_text(authorities_beyond_the_usual())
+    env = {
+        **os.environ,
+        "COMPOSE_PROJECT_NAME": unique("shallot-e2e-deps"),
+        "HTTP_PORT": str(free_port()),
+        "POSTGRES_PORT": str(free_port()),
+        "POSTGRES_IMAGE": postgres_image,
+        "SHALLOT_IMAGE": image,
+        "APP_IMAGE": f"{unique('shallot-e2e/deps-demo')}:latest",
+    }
+    yield folder, env
+    subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
+                   cwd=folder, env=env, capture_output=True)
+    subprocess.run(["docker", "image", "rm", "--force", env["APP_IMAGE"], env["APP_IMAGE"] + "-uid"],
+                   capture_output=True)
+
+
+def make(folder, env, *arguments, check=True):
+    result = subprocess.run(["make", "-C", str(folder), *arguments], env=env, capture_output=True, text=True,
+                            timeout=900)
+    if check:
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def build(folder, env) -> float:
+    started = time.monotonic()
+    subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "build", "app"], cwd=folder,
+                   env={**env, "EXTRA_CA_CERTS": authorities_beyond_the_usual()}, check=True, capture_output=True,
+                   timeout=900)
+    return time.monotonic() - started
+
+
+def image_size(env) -> int:
+    return int(docker("image", "inspect", "--format", "{{.Size}}", env["APP_IMAGE"]).stdout)
+
+
+def packages(folder) -> dict[str, dict]:
+    locked = tomllib.loads((folder / "uv.lock").read_text())
+    return {package["name"]: package for package in locked["package"]}
+
+
+def test_add_a_package_use_it_and_find_it_in_the_rebuilt_images(project):
+    folder, env = project
+    make(folder, env, ".env")
+    first_build = build(folder, env)
+    size_before = image_size(env)
+    before = packages(folder)
+
+    started = time.monotonic()
+    added = make(folder, env, "add", f"pkg={ADDED}")
+    add_seconds = time.monotonic() - started
+    assert f"added {ADDED}" in added.stdout
+    assert f'"{ADDED}"' in (folder / "pyproject.toml").read_text()
+    after = packages(folder)
+    assert set(after) - set(before) == {"humanize"} and set(before) <= set(after), "the lock gained humanize only"
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"deps-demo"}, changed
+    own = after["deps-demo"]
+    assert {"name": "humanize"} in own["dependencies"]
+    assert [d for d in own["dependencies"] if d not in before["deps-demo"]["dependencies"]] == [{"name": "humanize"}]
+
+    (folder / "tests" / "unit" / "test_humanize.py").write_text(
+        "import unittest\n\nimport humanize\n\n\n"
+        "class HumanizeTest(unittest.TestCase):\n"
+        "    def test_the_added_package_imports(self):\n"
+        "        self.assertEqual(humanize.intcomma(1234567), '1,234,567')\n"
+    )
+    rebuild_after_add = build(folder, env)
+    tests = make(folder, env, "test")
+    assert tests.stderr.splitlines()[-1].startswith("OK"), tests.stderr[-2000:]
+    in_image = docker("run", "--rm", env["APP_IMAGE"], "python", "-c", "import humanize; print(humanize.__name__)")
+    assert in_image.stdout.strip() == "humanize"
+    size_after = image_size(env)
+
+    source = folder / "src" / "domain" / "constants.py"
+    source.write_text(source.read_text() + "\n# a one-line change\n")
+    rebuild_after_code = build(folder, env)
+    print(f"\nfirst build {first_build:.1f}s; make add {add_seconds:.1f}s; rebuild after adding {rebuild_after_add:.1f}s;"
+          f" rebuild after a one-line change {rebuild_after_code:.1f}s;"
+          f" image {size_before / 1e6:.1f} MB -> {size_after / 1e6:.1f} MB")
+
+
+BAD_REQUIREMENTS = [
+    ("nosuchpkg-shallot-zzzq", "nosuchpkg-shallot-zzzq was not found in the package registry"),
+    ("flask>=9", "flask>=9 and flask=="),
+    ("bad req!!", "Failed to parse: `bad req!!`"),
+]
+
+
+def test_bad_requirements_and_a_stale_lock_are_refused_in_one_line_with_nothing_changed(project):
+    folder, env = project
+    make(folder, env, ".env")
+    pyproject, lock = (folder / "pyproject.toml").read_bytes(), (folder / "uv.lock").read_bytes()
+    for requirement, reason in BAD_REQUIREMENTS:
+        result = make(folder, env, "add", f"pkg={requirement}", check=False)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("shallot: error:")]
+        assert result.returncode != 0 and len(errors) == 1, result.stderr[-2000:]
+        assert f"cannot add {requirement}" in errors[0] and reason in errors[0], errors[0]
+        assert (folder / "pyproject.toml").read_bytes() == pyproject, f"{requirement}: pyproject.toml changed"
+        assert (folder / "uv.lock").read_bytes() == lock, f"{requirement}: uv.lock changed"
+
+    edited = pyproject.decode().replace('"python-dotenv>=1.0",', '"python-dotenv>=1.0",\n    "humanize>=4",')
+    (folder / "pyproject.toml").write_text(edited)
+    result = make(folder, env, "test", check=False)
+    assert result.returncode != 0
+    assert "uv.lock is out of date with pyproject.toml; run `make lock`" in result.stdout + result.stderr
+
+
+def test_add_inside_the_devcontainer_imports_at_once_and_survives_a_rebuild(project, postgres_image):
+    folder, env = project
+    devcontainer = DevContainer(folder, env)
+    devcontainer.run_initialize_command()
+    devcontainer.build_with_remote_user_uid(HOST_UID, HOST_UID)
+    container = devcontainer.up()
+    devcontainer.exec(container, f"make add pkg='{ADDED}'")
+    imported = "python -c 'import humanize; print(humanize.intcomma(1000))'"
+    assert devcontainer.exec(container, imported).stdout.strip() == "1,000"
+    (folder / "tests" / "unit" / "test_humanize.py").write_text(
+        "import unittest\n\nimport humanize\n\n\nclass HumanizeTest(unittest.TestCase):\n"
+        "    def test_it(self):\n        self.assertEqual(humanize.intcomma(1000), '1,000')\n"
+    )
+    tests = devcontainer.exec(container, "python -m unittest discover -s tests/unit")
+    assert tests.stderr.splitlines()[-1].startswith("OK"), tests.stderr[-2000:]
+
+    devcontainer.down()  # rebuilt and reopened: the image now installs it from uv.lock
+    devcontainer.env = {**env, "EXTRA_CA_CERTS": authorities_beyond_the_usual()}
+    devcontainer.build_with_remote_user_uid(HOST_UID, HOST_UID)
+    container = devcontainer.up()
+    assert devcontainer.exec(container, imported).stdout.strip() == "1,000"
