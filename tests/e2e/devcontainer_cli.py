@@ -35,6 +35,7 @@ class DevContainer:
     def build_with_remote_user_uid(self, uid, gid):
         """updateRemoteUserUID: a derived image whose remote user has the host user's uid and gid."""
         service = self.config["service"]
+        self.uid_override.unlink(missing_ok=True)  # a rebuild builds the service's own image again
         self.compose("build", service)
         image = self.env["APP_IMAGE"]
         derived = f"{image}-uid"
