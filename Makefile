@@ -48,7 +48,7 @@ $(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f) $(WHE
 
 template: $(TEMPLATE)/.complete ## Assemble the copier template (build/template) from skeleton/, compose/ and devcontainer/, and lock its dependencies
 
-base-images: ## Make sure the python and postgres base images exist (official, pulled, or built here)
+base-images: ## Make sure the python, postgres and prometheus base images exist (official, pulled, or built here)
 	image/base/base-images.sh $(BASE_IMAGES_MK)
 
 $(BASE_IMAGES_MK):
@@ -85,6 +85,7 @@ test-runtime: $(RUNTIME_VENV)/.installed $(BASE_IMAGES_MK) ## The runtime librar
 
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
 	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) SHALLOT_TEST_PYTHON_IMAGE=$(PYTHON_IMAGE) \
+		SHALLOT_TEST_PROMETHEUS_IMAGE=$(PROMETHEUS_IMAGE) \
 		$(VENV)/bin/pytest tests/e2e
 
 bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and the README table

@@ -48,6 +48,16 @@ def markdown(results: dict) -> str:
             f"{f['p99_ms']:g} ({f['p99_ms_min']:g}-{f['p99_ms_max']:g}) | {f['max_ms']:g} | {f['errors']} | "
             f"{f['wrk_cpu_cores']:g} |"
         )
+    observability = results["sections"].get("observability", {})
+    if observability:
+        lines += ["", "| observability | endpoint | concurrency | req/s (min-max) | req/s vs both off "
+                  "| p99 ms (min-max) | p99 vs both off | errors | spans exported |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, f in observability.items():
+        lines.append(
+            f"| {name} | {f['rps']:g} ({f['rps_min']:g}-{f['rps_max']:g}) | {f['rps_vs_off']:g} | "
+            f"{f['p99_ms']:g} ({f['p99_ms_min']:g}-{f['p99_ms_max']:g}) | {f['p99_vs_off']:g} | {f['errors']} | "
+            f"{f['spans_exported']} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from bench import report
 from bench.context import REPO, Context
-from bench.sections import api, devcontainer, images, maintenance, project_build, render, stack, suite
+from bench.sections import (
+    api, devcontainer, images, maintenance, observability, project_build, render, stack, suite,
+)
 
 SECTIONS = {
     "render": render,
@@ -27,6 +29,7 @@ SECTIONS = {
     "devcontainer": devcontainer,
     "suite": suite,
     "api": api,
+    "observability": observability,
     "maintenance": maintenance,
     "images": images,
 }

@@ -87,10 +87,11 @@ class _Service:
                f"FROM generate_series(1, {SEEDED_TODOS}) AS n")
         return self
 
-    def start_app(self, command, gunicorn_args) -> tuple[str, str]:
+    def start_app(self, command, gunicorn_args, extra_env=()) -> tuple[str, str]:
         name = unique("shallot-bench-app")
+        options = [option for item in extra_env for option in ("-e", item)]
         docker("run", "-d", "--name", name, "--network", self.network, "-p", "127.0.0.1::8000", *self.env,
-               "-e", f"GUNICORN_CMD_ARGS={gunicorn_args}", self.context.project_image, *(command or []))
+               "-e", f"GUNICORN_CMD_ARGS={gunicorn_args}", *options, self.context.project_image, *(command or []))
         base = f"http://127.0.0.1:{published_port(name, 8000)}"
         wait_for_http(base + "/readyz", 200, timeout=90)
         return name, base

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the base images that shallot builds on exist in the local Docker engine.
 #
-# For each base (python, postgres) it uses, in order:
+# For each base (python, postgres, and prometheus for the projects' observability
+# profile) it uses, in order:
 #   1. the official image, if it is already present locally;
 #   2. the official image, pulled from its registry;
 #   3. an equivalent stand-in built here from the machine's own Debian package
@@ -17,6 +18,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${POSTGRES_OFFICIAL_IMAGE:=postgres:15-bookworm}"
 : "${PYTHON_STANDIN_IMAGE:=shallot-base/python:3.11-slim-bookworm}"
 : "${POSTGRES_STANDIN_IMAGE:=shallot-base/postgres:15-bookworm}"
+: "${PROMETHEUS_OFFICIAL_IMAGE:=prom/prometheus:v2.53.0}"
+: "${PROMETHEUS_STANDIN_IMAGE:=shallot-base/prometheus:2-bookworm}"
 : "${STANDIN_SUITE:=bookworm}"
 
 base_log() {
@@ -100,6 +103,14 @@ base_build_postgres_standin() {
 	docker image rm "$rootfs" >/dev/null
 }
 
+base_build_prometheus_standin() {
+	local rootfs="$PROMETHEUS_STANDIN_IMAGE-rootfs"
+	base_import_rootfs "$rootfs" prometheus,ca-certificates,tzdata \
+		--change 'ENV LANG=C.UTF-8'
+	docker build --quiet --build-arg "ROOTFS_IMAGE=$rootfs" -t "$PROMETHEUS_STANDIN_IMAGE" "$here/prometheus" >/dev/null
+	docker image rm "$rootfs" >/dev/null
+}
+
 # base_resolve OFFICIAL STANDIN BUILDER: prints the image name to use.
 base_resolve() {
 	local official=$1 standin=$2 builder=$3
@@ -121,11 +132,13 @@ base_resolve() {
 
 main() {
 	local output=${1:?usage: base-images.sh OUTPUT.mk}
-	local python postgres
+	local python postgres prometheus
 	python=$(base_resolve "$PYTHON_OFFICIAL_IMAGE" "$PYTHON_STANDIN_IMAGE" base_build_python_standin)
 	postgres=$(base_resolve "$POSTGRES_OFFICIAL_IMAGE" "$POSTGRES_STANDIN_IMAGE" base_build_postgres_standin)
+	prometheus=$(base_resolve "$PROMETHEUS_OFFICIAL_IMAGE" "$PROMETHEUS_STANDIN_IMAGE" base_build_prometheus_standin)
 	mkdir -p "$(dirname "$output")"
-	printf 'PYTHON_IMAGE := %s\nPOSTGRES_IMAGE := %s\n' "$python" "$postgres" >"$output.tmp"
+	printf 'PYTHON_IMAGE := %s\nPOSTGRES_IMAGE := %s\nPROMETHEUS_IMAGE := %s\n' \
+		"$python" "$postgres" "$prometheus" >"$output.tmp"
 	mv "$output.tmp" "$output"
 }
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from bench.sections.api import ENDPOINTS, SETTINGS
+from bench.sections.observability import SETTINGS as OBSERVABILITY_SETTINGS
 
 
 def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, tmp_path):
@@ -19,8 +20,8 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert (repo / "README.md").read_text() == readme_before, "a quick run must not touch the README"
     results = json.loads((tmp_path / "latest.json").read_text())
     sections = results["sections"]
-    assert set(sections) == {"render", "project_build", "stack", "devcontainer", "suite", "api", "maintenance",
-                             "images"}
+    assert set(sections) == {"render", "project_build", "stack", "devcontainer", "suite", "api", "observability",
+                             "maintenance", "images"}
     timings = [figure for name in ("render", "project_build", "stack", "devcontainer", "suite")
                for figure in sections[name].values()]
     assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
@@ -28,6 +29,11 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert len(sections["api"]) == len(SETTINGS) * len(ENDPOINTS) * 2
     assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in sections["api"].values())
     assert sections["suite"]["unit tests, wall in the image"]["tests"] > 0
+    observability = sections["observability"]
+    assert len(observability) == len(OBSERVABILITY_SETTINGS)
+    assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in observability.values())
+    assert [name.split(" | ")[0] for name, figure in observability.items() if figure["spans_exported"] > 0] == [
+        "tracing on", "metrics and tracing on"], "spans are exported with tracing on, and only then"
     maintenance = sections["maintenance"]
     assert all(figure["runs"] == 1 and figure["baseline"]["what"] == "stop the world" for figure in maintenance.values())
     assert maintenance["failed reads"]["baseline"]["median"] > 0, "the stop-the-world run failed no read: no load?"

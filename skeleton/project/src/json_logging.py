@@ -1,4 +1,5 @@
-"""JSON log lines on stdout, each with the id of the request it was written in."""
+"""JSON log lines on stdout, each with the id of the request it was written in, and the ids of
+the trace and span when one is active (see src.tracing)."""
 
 import json
 import logging
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import g, has_request_context
+from opentelemetry import trace
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,6 +21,10 @@ class JsonFormatter(logging.Formatter):
         }
         if has_request_context() and "request_id" in g:
             entry["request_id"] = g.request_id
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:  # the request's, or another span's the code started
+            entry["trace_id"] = trace.format_trace_id(span.trace_id)
+            entry["span_id"] = trace.format_span_id(span.span_id)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

@@ -8,18 +8,21 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 WEB = ("flask", "werkzeug", "marshmallow", "apispec", "webargs")
 WEB += ("flask_cors", "flask_smorest", "flask_swagger_ui")
 STORAGE = ("sqlalchemy", "alembic", "psycopg2")
-FRAMEWORKS = (*WEB, *STORAGE, "shallot_runtime")
+METRICS = ("prometheus_client",)  # the api's requests and the infrastructure's pool
+TRACING = ("opentelemetry",)  # wired in at the top (src.tracing), never inside
+FRAMEWORKS = (*WEB, *STORAGE, *METRICS, *TRACING, "shallot_runtime")
 
 # layer: (the parts of src it may import, the third-party packages it must not import)
 RULES = {
     "domain": (("src.domain",), FRAMEWORKS),
     "services": (("src.domain", "src.services"), FRAMEWORKS),
-    "api": (("src.api", "src.services", "src.domain"), (*STORAGE, "shallot_runtime")),
-    "infrastructure": (("src.infrastructure", "src.services", "src.domain"), WEB),
+    "api": (("src.api", "src.services", "src.domain"), (*STORAGE, *TRACING, "shallot_runtime")),
+    "infrastructure": (("src.infrastructure", "src.services", "src.domain"), (*WEB, *TRACING)),
 }
 # The outermost ring: the configuration, the app factory and the composition root, which
 # wire the layers together (and the runtime into them); nothing inside may import them.
 COMPOSITION = ("src.config", "src.create_app", "src.dependency_container", "src.app")
+COMPOSITION += ("src.observability", "src.tracing")
 
 
 def _within(module: str, packages: tuple[str, ...]) -> bool:
@@ -83,6 +86,10 @@ class ImportContractTest(unittest.TestCase):
         self.assertTrue(breaks_rule("api", "sqlalchemy.exc"))
         self.assertTrue(breaks_rule("api", "src.dependency_container"))
         self.assertTrue(breaks_rule("services", "shallot_runtime"))
+        self.assertTrue(breaks_rule("domain", "prometheus_client"))
+        self.assertTrue(breaks_rule("api", "opentelemetry.trace"))
+        self.assertTrue(breaks_rule("infrastructure", "src.observability"))
+        self.assertFalse(breaks_rule("infrastructure", "prometheus_client"))
         self.assertFalse(breaks_rule("api", "src.services.todo_service"))
         self.assertFalse(breaks_rule("domain", "dataclasses"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.support.app import make_fake_app
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
-UNDOCUMENTED = ("static", "api-docs.", "docs.")  # the document itself and Swagger UI
+UNDOCUMENTED = ("static", "api-docs.", "docs.", "metrics.")  # the document, Swagger UI, /metrics
 PYPROJECT = Path(__file__).resolve().parents[3] / "pyproject.toml"
 
 

@@ -1,0 +1,90 @@
+"""Prometheus metrics of the HTTP side, and /metrics, which serves them with the app's others.
+
+Requests are counted and timed by route template (`/v1/todos/<uuid:todo_id>`, not each id),
+method and status. Under gunicorn each worker writes its figures to files in
+PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode) and a scrape adds them all
+up, so whichever worker answers it, a scrape sees the whole instance.
+"""
+
+import os
+import time
+from collections.abc import Iterable
+
+from flask import Blueprint, Flask, Response, abort, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.metrics import Counter, Gauge, Histogram
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+METRICS = "metrics"  # the blueprint's name: the maintenance gate never refuses it
+UNMATCHED = "unmatched"  # the route of a request that matched none (a 404 or 405)
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+class HttpMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        labels = ("route", "method", "status")
+        self.requests = Counter("http_requests", "Requests answered", labels, registry=registry)
+        self.duration = Histogram(
+            "http_request_duration_seconds", "Time to answer a request", labels, registry=registry
+        )
+        self.in_flight = Gauge(
+            "http_requests_in_flight",
+            "Requests being answered",
+            registry=registry,
+            multiprocess_mode="livesum",  # a worker that died takes its own with it
+        )
+
+
+def route_label() -> str:
+    """The current request's route template, so that the labels stay few."""
+    return request.url_rule.rule if request.url_rule is not None else UNMATCHED
+
+
+def method_label() -> str:
+    return request.method if request.method in METHODS else "other"
+
+
+def init_metrics(
+    app: Flask,
+    registry: CollectorRegistry,
+    *,
+    live: Iterable[Collector] = (),
+    port: int | None = None,
+) -> None:
+    """Measures every request but the scrapes, and serves /metrics: the figures in `registry`
+    (of every worker, in multiprocess mode) and those that `live` collects at each scrape.
+    With `port`, /metrics answers only the requests that came in on that port."""
+    http = HttpMetrics(registry)
+    multiprocess = "PROMETHEUS_MULTIPROC_DIR" in os.environ
+    sources = [MultiProcessCollector(None) if multiprocess else registry, *live]
+
+    @app.before_request
+    def start_measuring() -> None:
+        if request.blueprint != METRICS:
+            g.metrics_started = time.perf_counter()
+            http.in_flight.inc()
+
+    @app.after_request
+    def measure(response: Response) -> Response:
+        if "metrics_started" in g:
+            labels = (route_label(), method_label(), str(response.status_code))
+            http.requests.labels(*labels).inc()
+            http.duration.labels(*labels).observe(time.perf_counter() - g.metrics_started)
+        return response
+
+    @app.teardown_request
+    def stop_measuring(_error: BaseException | None) -> None:
+        if g.pop("metrics_started", None) is not None:
+            http.in_flight.dec()
+
+    blueprint = Blueprint(METRICS, __name__)
+
+    @blueprint.get("/metrics")
+    def scrape() -> Response:
+        if port is not None and request.environ.get("SERVER_PORT") != str(port):
+            abort(404)
+        body = b"".join(generate_latest(source) for source in sources)
+        return Response(body, content_type=CONTENT_TYPE_LATEST)
+
+    app.register_blueprint(blueprint)

@@ -1,0 +1,65 @@
+"""OpenTelemetry traces: a span for each request, with a child for each SQL statement in it.
+
+Configured by the standard OTEL_* variables alone
+(https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/). Tracing
+is on when an OTLP endpoint is set, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+OTEL_EXPORTER_OTLP_ENDPOINT (http://collector:4318): spans go there over HTTP, as protobuf.
+OTEL_SERVICE_NAME names the service, OTEL_TRACES_SAMPLER samples, and OTEL_SDK_DISABLED=true
+or OTEL_TRACES_EXPORTER=none turn tracing off. Off, nothing is instrumented or exported.
+"""
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.flask import FlaskInstrumentor
+from opentelemetry.instrumentation.psycopg2 import Psycopg2Instrumentor
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from sqlalchemy import Engine, event
+
+ENDPOINTS = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
+
+
+def tracing_enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
+    if environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+        return False
+    return any(environ.get(name, "").strip() for name in ENDPOINTS)
+
+
+def start_tracing() -> None:
+    """Once per process, after gunicorn forked it: the exporter's thread is the process's own."""
+    if tracing_enabled():
+        provider = TracerProvider()  # its resource and sampler come from OTEL_* too
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        trace.set_tracer_provider(provider)
+
+
+def stop_tracing() -> None:
+    """Sends the spans still waiting; for a worker about to exit."""
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider):
+        provider.shutdown()
+
+
+def instrument(app: Flask, engine: Engine) -> None:
+    """Spans for the app's requests and for the statements on the engine's connections (only
+    this engine's: the runtime's own, which watch the maintenance window, stay quiet)."""
+    if tracing_enabled():
+        FlaskInstrumentor().instrument_app(app, request_hook=_ids_for_the_access_log)
+        event.listen(engine, "connect", _trace_statements)
+
+
+def _trace_statements(connection: object, _record: object) -> None:
+    Psycopg2Instrumentor.instrument_connection(connection)
+
+
+def _ids_for_the_access_log(span: trace.Span, environ: dict[str, object]) -> None:
+    """gunicorn's access line reads them from the WSGI environ (see deploy/gunicorn.conf.py)."""
+    context = span.get_span_context()
+    environ["trace_id"] = trace.format_trace_id(context.trace_id)
+    environ["span_id"] = trace.format_span_id(context.span_id)
