@@ -112,10 +112,29 @@ def test_add_a_package_use_it_and_find_it_in_the_rebuilt_images(project):
     in_image = docker("run", "--rm", env["APP_IMAGE"], "python", "-c", "import humanize; print(humanize.__name__)")
     assert in_image.stdout.strip() == "humanize"
     size_after = image_size(env)
+    # The certificate authorities reached the stage that downloads, never the image.
+    assert docker("run", "--rm", env["APP_IMAGE"], "ls", "-A", "/app").stdout.split().count("certs") == 0
+    history = docker("history", "--no-trunc", env["APP_IMAGE"]).stdout
+    settings = docker("image", "inspect", env["APP_IMAGE"]).stdout
+    assert "BEGIN CERTIFICATE" not in history + settings and "EXTRA_CA_CERTS" not in history + settings
 
     source = folder / "src" / "domain" / "constants.py"
     source.write_text(source.read_text() + "\n# a one-line change\n")
     rebuild_after_code = build(folder, env)
+    # Another version of a package the image pins: moved from the constraints to the overrides.
+    pyproject = (folder / "pyproject.toml").read_text()
+    pin = re.search(r'\n    "click==([^"]+)",\n', pyproject)
+    assert pin, "the image's pin of click is a constraint"
+    other = "8.1.8" if pin.group(1) != "8.1.8" else "8.1.7"
+    pyproject = pyproject.replace(pin.group(0), "\n").replace(
+        "override-dependencies = []", f'override-dependencies = ["click=={other}"]')
+    (folder / "pyproject.toml").write_text(pyproject)
+    make(folder, env, "lock")
+    assert packages(folder)["click"]["version"] == other
+    build(folder, env)
+    version = "import importlib.metadata as m; print(m.version('click'), m.version('humanize') >= '4')"
+    assert docker("run", "--rm", env["APP_IMAGE"], "python", "-c", version).stdout.split() == [other, "True"]
+
     print(f"\nfirst build {first_build:.1f}s; make add {add_seconds:.1f}s; rebuild after adding {rebuild_after_add:.1f}s;"
           f" rebuild after a one-line change {rebuild_after_code:.1f}s;"
           f" image {size_before / 1e6:.1f} MB -> {size_after / 1e6:.1f} MB")
