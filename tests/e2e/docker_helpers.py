@@ -17,6 +17,20 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def stack_environment(image: str, postgres_image: str, name: str) -> dict[str, str]:
+    """What a rendered project's Makefile and compose files read, for a stack of its own: its
+    compose project name, free host ports, the images under test, and an app image to remove."""
+    return {
+        **os.environ,
+        "COMPOSE_PROJECT_NAME": unique(f"shallot-e2e-{name}"),
+        "HTTP_PORT": str(free_port()),
+        "POSTGRES_PORT": str(free_port()),
+        "POSTGRES_IMAGE": postgres_image,
+        "SHALLOT_IMAGE": image,
+        "APP_IMAGE": f"{unique(f'shallot-e2e/{name}')}:latest",
+    }
+
+
 def socket_group() -> str:
     """The group that owns the Docker socket, for --group-add: a non-root container user can then use it."""
     return str(os.stat("/var/run/docker.sock").st_gid)

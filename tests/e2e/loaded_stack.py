@@ -7,7 +7,6 @@ seeds one, and takes it down afterwards.
 
 import contextlib
 import http.client
-import os
 import random
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.e2e.docker_helpers import compose_command, free_port, unique
+from tests.e2e.docker_helpers import compose_command, stack_environment
 
 SEED_ROWS = 100_000
 LOAD_THREADS = 6
@@ -111,9 +110,7 @@ def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "
         project = workspace / name
     else:
         project = Path(shutil.copytree(project, workspace / project.name))
-    env = {**os.environ, "COMPOSE_PROJECT_NAME": unique(f"shallot-{name}"), "HTTP_PORT": str(free_port()),
-           "POSTGRES_PORT": str(free_port()), "POSTGRES_IMAGE": postgres_image, "SHALLOT_IMAGE": image,
-           "APP_IMAGE": f"{unique(f'shallot-e2e/{name}')}:latest"}
+    env = stack_environment(image, postgres_image, name)
     settings = f"GUNICORN_WORKERS={workers}\nLOG_LEVEL=WARNING\n"
     (project / ".env").write_text((project / ".env.example").read_text() + settings)
     running = Stack(project, env)

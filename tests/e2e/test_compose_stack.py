@@ -2,14 +2,13 @@
 compose (whichever of `docker compose` / `docker-compose` this machine has)."""
 
 import json
-import os
 import secrets
 import subprocess
 
 import pytest
 
 from tests.e2e.conftest import docker_run
-from tests.e2e.docker_helpers import Http, compose_command, docker, free_port, unique
+from tests.e2e.docker_helpers import Http, compose_command, docker, stack_environment
 
 
 @pytest.fixture
@@ -19,16 +18,7 @@ def stack(image, postgres_image, tmp_path):
     workspace.mkdir()
     assert docker_run(image, "new", "stack-demo", "--defaults", volumes=[(workspace, "/work")]).returncode == 0
     project = workspace / "stack-demo"
-    http_port, postgres_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "COMPOSE_PROJECT_NAME": unique("shallot-e2e-stack"),
-        "HTTP_PORT": str(http_port),
-        "POSTGRES_PORT": str(postgres_port),
-        "POSTGRES_IMAGE": postgres_image,
-        "SHALLOT_IMAGE": image,
-        "APP_IMAGE": f"{unique('shallot-e2e/stack-demo')}:latest",
-    }
+    env = stack_environment(image, postgres_image, "stack-demo")
 
     def make(*targets, check=True):
         result = subprocess.run(["make", "-C", str(project), *targets], env=env, capture_output=True, text=True,
@@ -37,7 +27,7 @@ def stack(image, postgres_image, tmp_path):
             assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         return result
 
-    yield make, Http(f"http://127.0.0.1:{http_port}"), project
+    yield make, Http(f"http://127.0.0.1:{env['HTTP_PORT']}"), project
     subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes",
                     "--rmi", "local"], cwd=project, env=env, capture_output=True)
     subprocess.run(["docker", "image", "rm", "--force", env["APP_IMAGE"]], capture_output=True)

@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.conftest import HOST_UID, docker_run
 from tests.e2e.devcontainer_cli import DevContainer
-from tests.e2e.docker_helpers import Http, free_port, unique, wait_for_http
+from tests.e2e.docker_helpers import Http, stack_environment, wait_for_http
 
 
 @pytest.fixture
@@ -21,15 +21,7 @@ def devcontainer(image, postgres_image, tmp_path):
     os.chown(workspace, HOST_UID, HOST_UID)
     assert docker_run(image, "new", "dev-demo", "--defaults", volumes=[(workspace, "/work")]).returncode == 0
     project = workspace / "dev-demo"
-    env = {
-        **os.environ,
-        "COMPOSE_PROJECT_NAME": unique("shallot-e2e-dev"),
-        "HTTP_PORT": str(free_port()),
-        "POSTGRES_PORT": str(free_port()),
-        "POSTGRES_IMAGE": postgres_image,
-        "SHALLOT_IMAGE": image,
-        "APP_IMAGE": f"{unique('shallot-e2e/dev-demo')}:latest",
-    }
+    env = stack_environment(image, postgres_image, "dev-demo")
     opened = DevContainer(project, env)
     yield opened
     opened.down()

@@ -14,7 +14,7 @@ import pytest
 
 from tests.e2e.conftest import HOST_UID, docker_run
 from tests.e2e.devcontainer_cli import DevContainer
-from tests.e2e.docker_helpers import compose_command, docker, free_port, unique
+from tests.e2e.docker_helpers import compose_command, docker, stack_environment, unique
 
 HOST_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's system bundle
 PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
@@ -40,15 +40,7 @@ def project(image, postgres_image, tmp_path):
     folder = workspace / name
     assert HOST_AUTHORITIES.is_file(), "the test gives the containers this machine's certificate authorities"
     (folder / "certs" / "host.crt").write_text(authorities_beyond_the_usual())
-    env = {
-        **os.environ,
-        "COMPOSE_PROJECT_NAME": unique("shallot-e2e-deps"),
-        "HTTP_PORT": str(free_port()),
-        "POSTGRES_PORT": str(free_port()),
-        "POSTGRES_IMAGE": postgres_image,
-        "SHALLOT_IMAGE": image,
-        "APP_IMAGE": f"{unique('shallot-e2e/deps-demo')}:latest",
-    }
+    env = stack_environment(image, postgres_image, "deps-demo")
     yield folder, env
     subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
                    cwd=folder, env=env, capture_output=True)
