@@ -9,6 +9,7 @@ BASE_IMAGES_MK := $(BUILD)/base-images.mk
 WHEELHOUSE := $(BUILD)/wheelhouse
 DEBHOUSE := $(BUILD)/debs
 TEMPLATE := $(BUILD)/template
+TEMPLATE_GIT := $(BUILD)/template.git
 
 # BuildKit where the buildx plugin exists; the classic builder elsewhere (the Dockerfile works with both).
 export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 1 || echo 0)
@@ -16,7 +17,7 @@ export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 
 -include $(BASE_IMAGES_MK)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock wheelhouse template base-images image new test test-unit test-runtime test-e2e bench lint clean
+.PHONY: help venv lock wheelhouse template template-history base-images image release new test test-unit test-runtime test-e2e bench lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,8 +39,8 @@ $(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli runtime/
 
 wheelhouse: $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete ## Download what the image installs, on the host (build/wheelhouse, build/debs)
 
-$(DEBHOUSE)/.complete: image/debhouse.sh
-	image/debhouse.sh $(DEBHOUSE)
+$(DEBHOUSE)/.complete: image/debhouse.sh $(BASE_IMAGES_MK)
+	image/debhouse.sh $(DEBHOUSE) $(PYTHON_IMAGE)
 	touch $@
 
 $(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f) $(WHEELHOUSE)/.complete image/lock-template.py VERSION
@@ -48,13 +49,18 @@ $(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f) $(WHE
 
 template: $(TEMPLATE)/.complete ## Assemble the copier template (build/template) from skeleton/, compose/ and devcontainer/, and lock its dependencies
 
+# The template's release history (a git repository, one tagged commit per release tag), made
+# again on every image build: tags may have been added, and the older ones' are cached.
+template-history: $(TEMPLATE)/.complete
+	PYTHON=$(VENV)/bin/python image/template-history.sh $(TEMPLATE_GIT) $(TEMPLATE) $$(cat VERSION)
+
 base-images: ## Make sure the python, postgres and prometheus base images exist (official, pulled, or built here)
 	image/base/base-images.sh $(BASE_IMAGES_MK)
 
 $(BASE_IMAGES_MK):
 	image/base/base-images.sh $@
 
-image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete $(TEMPLATE)/.complete ## Build the shallot image (IMAGE=shallot:dev to rename)
+image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete template-history ## Build the shallot image (IMAGE=shallot:dev to rename)
 	docker build --file image/Dockerfile --tag $(IMAGE) \
 		--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE) \
 		--build-arg POSTGRES_IMAGE=$(POSTGRES_IMAGE) \
@@ -63,6 +69,9 @@ image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete $(TEMPLAT
 		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 		--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 		.
+
+release: $(VENV)/.installed ## Build and push a release: make release VERSION=X.Y.Z REGISTRY=ghcr.io/owner (HEAD tagged vX.Y.Z)
+	PYTHON=$(VENV)/bin/python image/release/release.sh "$(VERSION)" "$(REGISTRY)"
 
 new: image ## Render a project: make new name=payments-api [dir=.]
 	@test -n "$(name)" || { echo "make new: give the project name, e.g. make new name=payments-api" >&2; exit 2; }

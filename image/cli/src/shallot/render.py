@@ -8,19 +8,30 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from shallot import __version__
 from shallot.answers import Answers
 from shallot.errors import ShallotError
 
 
 def template_dir() -> Path:
-    """The copier template: SHALLOT_TEMPLATE in the image, else the one `make template` assembles in this checkout."""
+    """The copier template: SHALLOT_TEMPLATE in the image (a git repository of its releases, see
+    image/template-history.sh), else the folder `make template` assembles in this checkout."""
     configured = os.environ.get("SHALLOT_TEMPLATE")
     candidate = Path(configured) if configured else Path(__file__).resolve().parents[4] / "build" / "template"
-    if not (candidate / "copier.yml").is_file():
+    if not ((candidate / "copier.yml").is_file() or is_release_history(candidate)):
         raise ShallotError(
             f"no template at {candidate} (copier.yml missing); run `make template` or set SHALLOT_TEMPLATE"
         )
     return candidate
+
+
+def is_release_history(template: Path) -> bool:
+    """Whether TEMPLATE is a bare git repository (the image's), rather than a plain folder."""
+    return (template / "HEAD").is_file() and (template / "objects").is_dir()
+
+
+def release_tag(version: str) -> str:
+    return f"v{version}"
 
 
 def _current_umask() -> int:
@@ -38,9 +49,11 @@ def render(answers: Answers, target: Path, template: Path | None = None) -> None
         os.chmod(staging, 0o777 & ~_current_umask())
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
+            source = template or template_dir()
             run_copy(
-                str(template or template_dir()),
+                str(source),
                 str(staging),
+                vcs_ref=release_tag(__version__) if is_release_history(source) else None,
                 data=answers.as_data(),
                 defaults=True,
                 overwrite=True,
