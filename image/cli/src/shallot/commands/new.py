@@ -1,9 +1,11 @@
 """`shallot new NAME`: ask for the answers, check them all, then render the project."""
 
 import sys
+from pathlib import Path
 
 import click
 
+from shallot import git
 from shallot.answers import QUESTIONS, Answers, default_for, normalise_project_name
 from shallot.errors import BadInput
 from shallot.render import render
@@ -35,20 +37,33 @@ def _re_ask_on(rule):
     return process
 
 
-def _next_steps(answers: Answers) -> str:
+def _next_steps(answers: Answers, repository: str) -> str:
     name = answers.project_name
     return "\n".join(
         [
-            f"Created {name}/ ({answers.description})",
+            f"Created {name}/ ({answers.description}), {repository}.",
             "",
             "Next steps:",
             f"  cd {name}",
-            f"  docker build -t {name} .",
-            f"  docker run --rm -v /var/run/docker.sock:/var/run/docker.sock {name} python -m unittest discover -s tests",
+            f"  make up        # PostgreSQL and the service, on http://localhost:{answers.http_port}",
+            "  make migrate   # the schema, in a maintenance window",
+            "  make test      # the unit and integration tests",
+            "  code .         # then 'Reopen in Container' for the devcontainer",
             "",
-            f"Read {name}/README.md for the layout, the database and the migrations.",
+            f"Read {name}/README.md for the layout, the database, migrations and deployment.",
         ]
     )
+
+
+def _make_repository(target: Path, answers: Answers) -> str:
+    """The project's first commit, unless it sits in a repository already (a monorepo)."""
+    if not git.available():
+        return "not a git repository (git is not installed)"
+    enclosing = git.top_level(target.parent)
+    if enclosing is not None:
+        return f"inside the git repository at {enclosing} (no new repository made)"
+    git.first_commit(target, answers.author_name, answers.author_email)
+    return "a git repository with its first commit"
 
 
 @click.command()
@@ -63,12 +78,15 @@ def _next_steps(answers: Answers) -> str:
 @click.option("--shallot-image", help="Image the project's Dockerfile builds FROM (default: this image).")
 @click.option("--postgres-image", help="PostgreSQL image for development and tests.")
 @click.option("--defaults", is_flag=True, help="Take the default for every answer not given as a flag (implied without a TTY).")
-def new(name: str, defaults: bool, **given) -> None:
+@click.option("--no-git", is_flag=True, help="Do not make the project a git repository with a first commit.")
+def new(name: str, defaults: bool, no_git: bool, **given) -> None:
     """Render a new onion-architecture REST API into the folder NAME.
 
     On a terminal it asks for each answer, offering defaults derived from NAME;
     every answer can also be given as a flag. Nothing is written unless every
-    answer is valid and the whole project renders.
+    answer is valid and the whole project renders. The project becomes a git
+    repository with a first commit (committed as its author unless git has an
+    identity configured), unless --no-git or it is inside a repository already.
     """
     project_name = normalise_project_name(name)
     for field, value in given.items():
@@ -80,4 +98,5 @@ def new(name: str, defaults: bool, **given) -> None:
     answers = _ask(project_name, given, interactive=not defaults and sys.stdin.isatty() and sys.stdout.isatty())
     workspace.target(project_name)
     render(answers, target)
-    click.echo(_next_steps(answers))
+    repository = "not a git repository (--no-git)" if no_git else _make_repository(target, answers)
+    click.echo(_next_steps(answers, repository))
