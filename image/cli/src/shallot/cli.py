@@ -8,6 +8,7 @@ from shallot import __version__
 from shallot.commands.dependencies import add, lock, remove, sync, upgrade
 from shallot.commands.migrate import migrate
 from shallot.commands.new import new
+from shallot.commands.update import update
 from shallot.commands.version import version
 from shallot.errors import EXIT_BAD_INPUT, ShallotError
 
@@ -22,12 +23,15 @@ def cli() -> None:
     \b
     Inside the image, mount the folder to render into at /work:
       docker run --rm -it -v "$PWD:/work" shallot:dev new payments-api
+    and, in a project's folder, with a newer release's image:
+      docker run --rm -v "$PWD:/work" REGISTRY/shallot:X.Y.Z update
     """
 
 
 cli.add_command(new)
 cli.add_command(migrate)
 cli.add_command(version)
+cli.add_command(update)
 for command in (add, remove, lock, upgrade, sync):
     cli.add_command(command)
 

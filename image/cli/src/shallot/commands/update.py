@@ -1,0 +1,147 @@
+"""`shallot update`: bring a project to a newer shallot release, run with that release's image."""
+
+import subprocess
+from pathlib import Path
+
+import click
+
+from shallot import __version__, git, registry, uv
+from shallot.errors import BadInput, ShallotError
+from shallot.releases import Project, image_for, known_releases, parse
+from shallot.render import template_dir
+from shallot.template_update import has_conflict_markers, merge_release
+
+EXIT_BEHIND = 1
+EXIT_CONFLICTS = 1
+
+
+@click.command()
+@click.option("--to", "target", metavar="X.Y.Z", help="The release to move to (default: this image's).")
+@click.option("--check", is_flag=True, help="Only say whether a newer release exists: exit 0 if not, 1 if so.")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The project folder.",
+)
+def update(target: str | None, check: bool, project: Path) -> None:
+    """Bring the project to a newer shallot release: run it with that release's image.
+
+    \b
+      docker run --rm -v "$PWD:/work" REGISTRY/shallot:X.Y.Z update
+
+    The template's changes between the project's release and this one are merged into
+    the project (a three-way merge, keeping your edits); where they overlap your edits,
+    the file gets conflict markers, is listed, and the exit status is 1. The project's
+    pinned image moves to the new release and uv.lock is made again. The project must be
+    a git repository with nothing uncommitted; review the result with `git diff`, then commit.
+    """
+    folder = project.resolve()
+    current = Project.read(folder)
+    template = template_dir()
+    releases = known_releases(template)
+    newest = parse(__version__)
+    wanted = parse(target) if target else newest
+    if check:
+        _report_check(current.release, newest)
+        return
+    if wanted not in releases:
+        known = ", ".join(map(str, releases))
+        raise BadInput(f"shallot {wanted} is not a release this image knows ({known}); run the image of that release")
+    if wanted < current.release:
+        raise BadInput(f"{folder} is on shallot {current.release}; moving back to {wanted} is not supported")
+    if wanted == current.release:
+        click.echo(f"already on shallot {wanted}; nothing to do")
+        return
+    _check_clean(folder)
+    image = image_for(current.image, current.release, wanted)
+    if registry.is_pullable(image) is None:
+        click.echo(f"note: {image} is private to its registry; make sure your machines can log in to pull it", err=True)
+    try:
+        merge_release(folder, template, current.release, wanted, image)
+        unresolved = _conflicts(folder)
+        unresolved += _relock(folder, pyproject_conflicted="pyproject.toml" in unresolved)
+    except BaseException:
+        _roll_back(folder)
+        raise
+    _report(folder, current.release, wanted, image, unresolved)
+
+
+def _report_check(release, newest) -> None:
+    if release >= newest:
+        click.echo(f"up to date: shallot {release}")
+        return
+    click.echo(f"shallot {newest} is out (this project is on {release}): run `shallot update` with its image")
+    raise SystemExit(EXIT_BEHIND)
+
+
+def _check_clean(folder: Path) -> None:
+    if not git.available():
+        raise ShallotError("git is not installed; `shallot update` merges with git (the shallot image has it)")
+    if git.top_level(folder) is None:
+        raise BadInput(
+            f"{folder} is not a git repository; `shallot update` merges with git: commit the project first "
+            "(git init && git add -A && git commit)"
+        )
+    changed = git.changed_files(folder)
+    if changed:
+        raise BadInput(f"{folder} has uncommitted changes ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''}); commit or stash them first")
+
+
+def _conflicts(folder: Path) -> list[str]:
+    """Files the merge left markers in (copier records them as unmerged in git's index)."""
+    unmerged = git.run(folder, "diff", "--name-only", "--diff-filter=U", "--relative").split()
+    return sorted(set(unmerged) | {name for name in _changed(folder) if _marked(folder / name)})
+
+
+def _changed(folder: Path) -> list[str]:
+    return git.run(folder, "diff", "--name-only", "--relative", "HEAD").split()
+
+
+def _marked(path: Path) -> bool:
+    return path.is_file() and has_conflict_markers(path)
+
+
+def _relock(folder: Path, pyproject_conflicted: bool) -> list[str]:
+    """uv.lock for the merged pyproject.toml: kept if the merge left it consistent, else made
+    again from the one committed (so that versions stay where they were). Returns what is left
+    to do by hand."""
+    if pyproject_conflicted:
+        return ["uv.lock (run `make lock` once pyproject.toml is resolved)"]
+    lock = folder / "uv.lock"
+    if lock.is_file() and not has_conflict_markers(lock):
+        if _lock_is_current(folder):
+            return []
+    git.run(folder, "checkout", "HEAD", "--", "uv.lock")
+    try:
+        uv.run(folder, "lock", what="cannot lock")
+    except ShallotError as error:
+        return [f"uv.lock ({error}; run `make lock`)"]
+    return []
+
+
+def _lock_is_current(folder: Path) -> bool:
+    with uv.trusted(folder) as environ:
+        result = subprocess.run(  # noqa: S603 - our own arguments
+            ["uv", "lock", "--check", "--offline"], cwd=folder, env=environ, capture_output=True, check=False  # noqa: S607
+        )
+    return result.returncode == 0
+
+
+def _roll_back(folder: Path) -> None:
+    """The tree as it was committed: it was clean before the update began."""
+    git.run(folder, "reset", "--quiet", "--hard", "HEAD")
+    git.run(folder, "clean", "--quiet", "-d", "--force", "--", ".")
+
+
+def _report(folder: Path, current, wanted, image: str, unresolved: list[str]) -> None:
+    changed = _changed(folder)
+    click.echo(f"updated from shallot {current} to {wanted}: {len(changed)} files changed; the image is now {image}")
+    if not unresolved:
+        click.echo("review them with `git diff`, run `make test`, then commit")
+        return
+    click.echo("left for you (resolve the <<<<<<< markers, then `git add` them and commit):", err=True)
+    for name in unresolved:
+        click.echo(f"  {name}", err=True)
+    raise SystemExit(EXIT_CONFLICTS)
