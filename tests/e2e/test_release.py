@@ -1,0 +1,304 @@
+"""Releases, for real: `make release` into a registry (Debian's docker-registry, the CNCF
+distribution registry, started here on 127.0.0.1), a project rendered from the pulled image
+and built on it, and `shallot update` bringing a project made by the release before to this one.
+
+The older release is this repository's last commit before releases existed (0.1.0, which
+had no `make release`: its image is built with `make image` and pushed by hand), so a
+project made by it is proven upgradable."""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.conftest import HOST_UID, docker_run
+from tests.e2e.docker_helpers import Http, compose_command, docker, free_port, stack_environment
+
+OLDER_RELEASE = "0.1.0"
+OLDER_RELEASE_COMMIT = "fab93b7"  # the commit 0.1.0 projects were made from
+MANIFESTS = "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"
+
+
+@dataclass(frozen=True)
+class Releases:
+    registry: str
+    older: str
+    newer: str
+    release_seconds: float
+
+    def image(self, version: str) -> str:
+        return f"{self.registry}/shallot:{version}"
+
+
+def _registry_get(registry: str, path: str, accept: str = "application/json"):
+    request = urllib.request.Request(f"http://{registry}{path}", headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    """A registry of its own on a free loopback port, stopped and its images untagged afterwards."""
+    folder = tmp_path_factory.mktemp("registry")
+    address = f"127.0.0.1:{free_port()}"
+    (folder / "config.yml").write_text(
+        yaml.safe_dump(
+            {
+                "version": 0.1,
+                "storage": {"filesystem": {"rootdirectory": str(folder / "data")}, "delete": {"enabled": True}},
+                "http": {"addr": address},
+            }
+        )
+    )
+    log = (folder / "registry.log").open("w")
+    process = subprocess.Popen(["docker-registry", "serve", str(folder / "config.yml")], stdout=log, stderr=log)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _registry_get(address, "/v2/")
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, (folder / "registry.log").read_text()
+            time.sleep(0.2)
+    yield address, process
+    process.terminate()
+    process.wait(timeout=30)
+    tagged = docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", check=False).stdout.split()
+    mine = [name for name in tagged if name.startswith(f"{address}/")]
+    if mine:
+        docker("image", "rm", "--force", *mine, check=False)
+
+
+def _make(folder: Path, *arguments: str) -> None:
+    result = subprocess.run(["make", "-C", str(folder), *arguments], capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def _clone(source: Path, destination: Path, venv: Path) -> None:
+    """A clone that builds with the host's tool environment: VENV is given to make, and the
+    files it is made from are dated before it, so make does not install it again."""
+    subprocess.run(["git", "clone", "--quiet", str(source), str(destination)], check=True)
+    for name in ("tests/requirements.txt", "image/cli/pyproject.toml"):
+        os.utime(destination / name, (0, 0))
+    assert (venv / ".installed").is_file()
+
+
+@pytest.fixture(scope="module")
+def releases(registry, repo, tmp_path_factory) -> Releases:
+    """0.1.0 built from its commit and pushed; this checkout released with `make release`."""
+    address, _ = registry
+    venv = repo / "build" / "venv"
+    scratch = tmp_path_factory.mktemp("release")
+    newer = (repo / "VERSION").read_text().strip()
+    current = scratch / "shallot"
+    _clone(repo, current, venv)
+    if subprocess.run(["git", "-C", str(current), "rev-parse", "-q", "--verify", f"refs/tags/v{OLDER_RELEASE}"],
+                      capture_output=True).returncode != 0:
+        subprocess.run(["git", "-C", str(current), "tag", f"v{OLDER_RELEASE}", OLDER_RELEASE_COMMIT], check=True)
+    subprocess.run(["git", "-C", str(current), "tag", "--force", f"v{newer}", "HEAD"], check=True, capture_output=True)
+
+    older = scratch / "older"
+    _clone(current, older, venv)
+    subprocess.run(["git", "-C", str(older), "checkout", "--quiet", f"v{OLDER_RELEASE}"], check=True)
+    older_image = f"{address}/shallot:{OLDER_RELEASE}"
+    _make(older, "image", f"IMAGE={older_image}", f"VENV={venv}")
+    docker("push", older_image)
+
+    started = time.monotonic()
+    _make(current, "release", f"VERSION={newer}", f"REGISTRY={address}", f"VENV={venv}")
+    seconds = time.monotonic() - started
+    print(f"\nmake release: {seconds:.1f} s")
+    return Releases(address, OLDER_RELEASE, newer, seconds)
+
+
+def test_release_pushes_the_version_its_moving_tags_and_the_devcontainer_template(releases):
+    tags = set(_registry_get(releases.registry, "/v2/shallot/tags/list")["tags"])
+    major, minor, _ = releases.newer.split(".")
+    assert tags == {releases.older, releases.newer, f"{major}.{minor}", major, "latest"}
+    labels = json.loads(docker("image", "inspect", "--format", "{{json .Config.Labels}}",
+                               releases.image(releases.newer)).stdout)
+    assert labels["org.opencontainers.image.version"] == releases.newer
+    assert docker_run(releases.image(releases.newer), "version").stdout.strip() == f"shallot {releases.newer}"
+
+    manifest = _registry_get(releases.registry, f"/v2/devcontainer-templates/shallot-onion-api/manifests/{releases.newer}",
+                             accept=MANIFESTS)
+    assert manifest["config"]["mediaType"] == "application/vnd.devcontainers"
+    assert [layer["mediaType"] for layer in manifest["layers"]] == ["application/vnd.devcontainers.layer.v1+tar"]
+    assert json.loads(manifest["annotations"]["dev.containers.metadata"])["version"] == releases.newer
+    collection = _registry_get(releases.registry, "/v2/devcontainer-templates/manifests/latest", accept=MANIFESTS)
+    assert collection["layers"][0]["mediaType"] == "application/vnd.devcontainers.collection.layer.v1+json"
+
+
+def _render(image: str, workspace: Path, name: str, *flags: str) -> subprocess.CompletedProcess:
+    result = docker_run(image, "new", name, "--defaults", *flags, volumes=[(workspace, "/work")], timeout=600)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _git(project: Path, *arguments: str) -> str:
+    """git as root on a project the host user owns (so git is told that is safe)."""
+    command = ["git", "-c", "safe.directory=*", "-C", str(project), *arguments]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def test_a_pulled_release_renders_a_pinned_project_that_builds_and_passes_its_tests(releases, workspace, postgres_image):
+    image = releases.image(releases.newer)
+    tagged = docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
+    docker("image", "rm", *[name for name in tagged if name.startswith(f"{releases.registry}/shallot:")])
+
+    started = time.monotonic()
+    result = _render(image, workspace, "pulled-api")
+    print(f"\npull and render: {time.monotonic() - started:.1f} s")
+    project = workspace / "pulled-api"
+    for step in ("make up", "make migrate", "code ."):
+        assert step in result.stdout
+    assert f"ARG SHALLOT_IMAGE={image}\n" in (project / "Dockerfile").read_text()
+    assert f"${{SHALLOT_IMAGE:-{image}}}" in (project / "compose.yaml").read_text()
+    assert _git(project, "log", "--format=%s").splitlines() == ["New project, made by shallot"]
+    assert _git(project, "status", "--porcelain") == ""
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == f"v{releases.newer}"
+
+    env = stack_environment(image, postgres_image, "pulled-api")
+    del env["SHALLOT_IMAGE"]  # the project's own pin, nothing else
+    try:
+        for target in ("up", "migrate", "test"):
+            result = subprocess.run(["make", "-C", str(project), target], env=env, capture_output=True, text=True,
+                                    timeout=900)
+            assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        assert Http(f"http://127.0.0.1:{env['HTTP_PORT']}").request("GET", "/readyz")[0] == 200
+    finally:
+        subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
+                       cwd=project, env=env, capture_output=True)
+        docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
+
+
+def _older_project(releases: Releases, workspace: Path, name: str) -> Path:
+    """A project made by the older release, committed as its team would (0.1.0 made no repository)."""
+    _render(releases.image(releases.older), workspace, name)
+    project = workspace / name
+    _git(project, "init", "--quiet", "--initial-branch=main")
+    _commit(project, "New project")
+    return project
+
+
+def _commit(project: Path, message: str) -> None:
+    _git(project, "add", "--all")
+    _git(project, "-c", "user.name=Team", "-c", "user.email=team@example.com", "commit", "--quiet", "-m", message)
+    subprocess.run(["chown", "-R", f"{HOST_UID}:{HOST_UID}", str(project)], check=True)
+
+
+def _update(releases: Releases, project: Path, *arguments: str, image: str | None = None):
+    return docker_run(image or releases.image(releases.newer), "update", *arguments, volumes=[(project, "/work")],
+                      timeout=600)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_update_merges_the_release_into_a_project_keeping_the_teams_edits(releases, workspace, postgres_image):
+    project = _older_project(releases, workspace, "kept-api")
+    # One edit in a file the template changes between the releases (away from its changes),
+    # one in a file it does not change.
+    _replace(project / "README.md", "# kept-api", "# kept-api\n\nOwned by the payments team.")
+    service = project / "src" / "services" / "todo_service.py"
+    service.write_text(service.read_text() + "\n# Reviewed by the payments team.\n")
+    _commit(project, "Our edits")
+    head = _git(project, "rev-parse", "HEAD")
+
+    check = _update(releases, project, "--check")
+    assert check.returncode == 1 and releases.newer in check.stdout, check.stdout + check.stderr
+
+    started = time.monotonic()
+    result = _update(releases, project)
+    print(f"\nshallot update {releases.older} -> {releases.newer}: {time.monotonic() - started:.1f} s\n{result.stdout}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _git(project, "rev-parse", "HEAD") == head, "the update leaves committing to the team"
+    assert "Owned by the payments team." in (project / "README.md").read_text()
+    assert "# Reviewed by the payments team." in service.read_text()
+    assert f"ARG SHALLOT_IMAGE={releases.image(releases.newer)}\n" in (project / "Dockerfile").read_text()
+    assert f'"shallot-runtime=={releases.newer}"' in (project / "pyproject.toml").read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == f"v{releases.newer}"
+    assert "## Updating shallot" in (project / "README.md").read_text(), "the newer release's README section arrived"
+    assert "<<<<<<<" not in _git(project, "diff")
+
+    _commit(project, "shallot update")
+    assert _update(releases, project, "--check").returncode == 0
+    env = stack_environment(releases.image(releases.newer), postgres_image, "kept-api")
+    del env["SHALLOT_IMAGE"]
+    result = subprocess.run(["make", "-C", str(project), "test"], env=env, capture_output=True, text=True, timeout=900)
+    docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_update_marks_an_edit_that_overlaps_the_releases_change_as_a_conflict(releases, workspace):
+    project = _older_project(releases, workspace, "clash-api")
+    older_pin = f"ARG SHALLOT_IMAGE={releases.image(releases.older)}"
+    _replace(project / "Dockerfile", older_pin, f"{older_pin}\n# pinned by the platform team")
+    _replace(project / "Dockerfile", older_pin, older_pin.replace(f":{releases.older}", f":{releases.older}-ours"))
+    _commit(project, "Our own pin")
+
+    result = _update(releases, project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Dockerfile" in result.stderr
+    assert "<<<<<<< before updating" in (project / "Dockerfile").read_text()
+    assert "Dockerfile" in _git(project, "diff", "--name-only", "--diff-filter=U")
+
+
+def test_update_refuses_bad_input_in_one_line_and_changes_nothing(releases, workspace, registry):
+    project = _older_project(releases, workspace, "refused-api")
+    head = _git(project, "rev-parse", "HEAD")
+    newer = releases.image(releases.newer)
+
+    def refused(arguments, folder=project, expected=2):
+        result = _update(releases, folder, *arguments, image=newer)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == expected and len(lines) == 1 and lines[0].startswith("shallot: error:"), (
+            arguments, result.returncode, result.stderr)
+        return lines[0]
+
+    assert "9.9.9 is not a release this image knows" in refused(["--to", "9.9.9"])
+    assert "not a release number" in refused(["--to", "next"])
+
+    plain = workspace / "plain"
+    plain.mkdir()
+    (plain / "README.md").write_text("not a shallot project\n")
+    subprocess.run(["chown", "-R", f"{HOST_UID}:{HOST_UID}", str(plain)], check=True)
+    assert "was not made by shallot" in refused([], folder=plain)
+
+    not_git = workspace / "not-git"
+    shutil.copytree(project, not_git, ignore=shutil.ignore_patterns(".git"))
+    subprocess.run(["chown", "-R", f"{HOST_UID}:{HOST_UID}", str(not_git)], check=True)
+    assert "is not a git repository" in refused([], folder=not_git)
+
+    (project / "notes.txt").write_text("work in progress\n")
+    os.chown(project / "notes.txt", HOST_UID, HOST_UID)
+    assert "uncommitted changes (notes.txt)" in refused([])
+    (project / "notes.txt").unlink()
+
+    updated = workspace / "updated"
+    shutil.copytree(project, updated, symlinks=True)
+    subprocess.run(["chown", "-R", f"{HOST_UID}:{HOST_UID}", str(updated)], check=True)
+    assert _update(releases, updated).returncode == 0
+    _commit(updated, "shallot update")
+    assert "moving back to 0.1.0 is not supported" in refused(["--to", releases.older], folder=updated)
+
+    _, process = registry
+    process.send_signal(19)  # SIGSTOP: the registry stops answering
+    try:
+        line = refused([], expected=1)
+    finally:
+        process.send_signal(18)  # SIGCONT
+    assert "cannot reach the registry" in line or "timed out" in line, line
+
+    assert _git(project, "rev-parse", "HEAD") == head
+    assert _git(project, "status", "--porcelain") == ""
