@@ -1,0 +1,79 @@
+"""A read and write load on a Swarm stack, run in a container on the stack's network, as a client
+of the service there would be (standard library only, so the project's image can run it):
+
+    python swarm_load.py HOST PORT ROWS OUT
+
+Threads send without pause until SIGTERM, each request on a connection of its own (gunicorn's
+sync workers close every connection), so every request asks Swarm's DNS for the service and
+goes to the replica it answers. Each answer is a JSON line in OUT: what was asked, when, how
+long it took, the status or the failure, and the replica's address.
+"""
+
+import http.client
+import json
+import random
+import signal
+import sys
+import threading
+import time
+
+THREADS = 6
+TIMEOUT = 5.0
+
+
+def main(host: str, port: str, rows: str, out: str) -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    lock = threading.Lock()
+    with open(out, "w", encoding="utf-8") as sink:
+        def record(line: dict) -> None:
+            with lock:
+                sink.write(json.dumps(line) + "\n")
+
+        threads = [
+            threading.Thread(target=_send, args=(seed, host, int(port), int(rows), stop, record))
+            for seed in range(THREADS)
+        ]
+        for thread in threads:
+            thread.start()
+        while not stop.wait(0.5):
+            with lock:
+                sink.flush()
+        for thread in threads:
+            thread.join()
+
+
+def _send(seed, host, port, rows, stop, record):
+    rng = random.Random(seed)
+    written = 0
+    while not stop.is_set():
+        kind = rng.choice(["read", "read", "list", "write"])
+        line = {"kind": kind}
+        if kind == "write":
+            written += 1
+            line["title"] = f"swarm {seed}-{written}"
+            method, path, body = "POST", "/v1/todos", json.dumps({"title": line["title"]}).encode()
+        elif kind == "list":
+            method, path, body = "GET", "/v1/todos?page=1&per_page=20", None
+        else:
+            method, path, body = "GET", f"/v1/todos/{rng.randint(1, rows)}", None
+        connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+        line["at"] = time.time()
+        try:
+            connection.connect()
+            line["peer"] = connection.sock.getpeername()[0]
+            connection.request(method, path, body, {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            payload = response.read()
+            line.update(status=response.status, retry_after=response.getheader("Retry-After"),
+                        body=payload[:200].decode(errors="replace"))
+        except (OSError, http.client.HTTPException) as error:
+            line.update(status=None, failure=type(error).__name__)
+        finally:
+            line["seconds"] = time.time() - line["at"]
+            connection.close()
+        record(line)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,305 @@
+"""The rendered project on Docker Swarm: three replicas (one gunicorn worker each) of its
+service, its PostgreSQL and its migrate job, deployed by `make swarm-deploy`, under a read and
+write load from a container on the stack's network (tests/e2e/swarm_load.py). Then, in order:
+an expand migration by `make swarm-migrate` (every replica acknowledges the window, reads all
+succeed, writes are refused only inside it), a rolling update to a new image tag (nothing
+fails), and one replica killed (Swarm replaces it; only the requests in flight on it fail).
+
+This engine's kernel has no IPVS, so Swarm's virtual IPs and routing mesh do not route here:
+the stack is deployed with deploy/swarm/stack.dnsrr.yaml (DNS round robin, host-mode ports,
+HTTP_PORT=0), the README's override for such engines, and nothing else differs. A swarm is
+initialised only if the engine is in none, and left afterwards with what it created.
+"""
+
+import json
+import shutil
+import subprocess
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.docker_helpers import docker, stack_environment, unique
+from tests.e2e.loaded_stack import EXPAND_MIGRATION
+
+REPLICAS = 3
+SEED_ROWS = 20_000
+LOAD_SCRIPT = Path(__file__).with_name("swarm_load.py")
+LOAD_THREADS = 6  # swarm_load.THREADS: at most one request in flight per thread
+HTTP_PORT = 8000  # the rendered project's default
+
+
+@pytest.fixture(scope="module")
+def swarm():
+    """This engine's swarm, or a single-node one made for this module and left afterwards, with
+    the bridge network Swarm made for it."""
+    state = docker("info", "--format", "{{.Swarm.LocalNodeState}}").stdout.strip()
+    if state == "active":
+        yield
+        return
+    assert state == "inactive", f"the engine's swarm is {state!r}: neither active nor inactive"
+    bridges = set(docker("network", "ls", "--format", "{{.Name}}").stdout.split())
+    docker("swarm", "init", "--advertise-addr", "127.0.0.1")
+    try:
+        yield
+    finally:
+        docker("swarm", "leave", "--force", check=False)
+        if "docker_gwbridge" not in bridges:
+            docker("network", "rm", "docker_gwbridge", check=False)
+
+
+class SwarmStack:
+    """A rendered project's stack on Swarm, driven through its Makefile."""
+
+    def __init__(self, project: Path, env: dict, workspace: Path):
+        self.project, self.env, self.workspace = project, env, workspace
+        self.name = env["SWARM_STACK"]
+        self.release = env["APP_IMAGE"].rsplit(":", 1)[0] + ":2"
+
+    def make(self, *targets, **variables):
+        env = {**self.env, **variables}
+        result = subprocess.run(["make", "-C", str(self.project), *targets], env=env, capture_output=True,
+                                text=True, timeout=600)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        return result.stdout
+
+    def containers(self, service, *filters):
+        return docker("ps", "--quiet", "--filter", f"label=com.docker.swarm.service.name={self.name}_{service}",
+                      *(f"--filter={item}" for item in filters)).stdout.split()
+
+    def sql(self, statement):
+        (db,) = self.containers("db")
+        return docker("exec", db, "psql", "-At", "-U", "postgres", "-d", "demo_api", "-c", statement).stdout.strip()
+
+    def wait_for_replicas(self, image, gone=(), timeout=180):
+        """Until REPLICAS containers of `image` are healthy and none of `gone` runs; the time then."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            healthy = [c for c in self.containers("app", "health=healthy") if c not in gone]
+            images = {docker("inspect", "--format", "{{.Config.Image}}", c, check=False).stdout.strip()
+                      for c in self.containers("app")}
+            if len(healthy) == REPLICAS and images == {image} and not set(gone) & set(self.containers("app")):
+                return time.time()
+            time.sleep(0.3)
+        raise AssertionError(docker("service", "ps", "--no-trunc", f"{self.name}_app").stdout)
+
+    def last_window(self):
+        row = self.sql("SELECT extract(epoch FROM started_at), extract(epoch FROM ended_at), instances, "
+                       "propagation_ms, outcome, to_revision FROM shallot_maintenance_history ORDER BY id DESC LIMIT 1")
+        started, ended, instances, propagation, outcome, revision = row.split("|")
+        return {"started": float(started), "ended": float(ended), "instances": int(instances),
+                "propagation_ms": float(propagation) if propagation else None, "outcome": outcome,
+                "revision": revision}
+
+    def load(self):
+        return Load(self)
+
+
+class Load:
+    """swarm_load.py in a container on the stack's network, for the length of a `with` block."""
+
+    def __init__(self, stack: SwarmStack):
+        self.stack = stack
+        self.folder = stack.workspace / unique("load")
+        self.name = unique("shallot-e2e-swarm-load")
+        self.records = []
+
+    def __enter__(self):
+        self.folder.mkdir()
+        self.folder.chmod(0o777)  # the image's user writes the answers there
+        shutil.copy(LOAD_SCRIPT, self.folder / LOAD_SCRIPT.name)
+        docker("run", "-d", "--name", self.name, "--network", f"{self.stack.name}_default",
+               "-v", f"{self.folder}:/load", self.stack.env["APP_IMAGE"],
+               "python", f"/load/{LOAD_SCRIPT.name}", "app", str(HTTP_PORT), str(SEED_ROWS), "/load/answers.jsonl")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not self._read():
+            time.sleep(0.2)
+        assert self._read(), docker("logs", self.name, check=False).stderr
+        return self
+
+    def __exit__(self, *_):
+        docker("stop", "--time", "15", self.name, check=False)
+        logs = docker("logs", self.name, check=False).stderr
+        docker("rm", "--force", self.name, check=False)
+        self.records = self._read()
+        assert self.records, logs
+
+    def _read(self):
+        answers = self.folder / "answers.jsonl"
+        if not answers.exists():
+            return []
+        return [json.loads(line) for line in answers.read_text().splitlines() if line.endswith("}")]
+
+    def failed(self):
+        return [r for r in self.records if r["status"] is None or r["status"] >= 500]
+
+    def classes(self):
+        counts = {}
+        for record in self.records:
+            key = f"{record['kind']} {record['status'] or record.get('failure')}"
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+@pytest.fixture(scope="module")
+def stack(swarm, image, postgres_image, rendered_project, project_image, tmp_path_factory):
+    """The rendered project's stack, deployed and seeded; removed afterwards, with its volume
+    and images, whatever happened."""
+    workspace = tmp_path_factory.mktemp("swarm")
+    project = Path(shutil.copytree(rendered_project, workspace / rendered_project.name))
+    settings = project / "deploy/swarm/stack.env"
+    settings.write_text(settings.read_text().replace("GUNICORN_WORKERS=3", "GUNICORN_WORKERS=1"))
+    env = stack_environment(image, postgres_image, "swarm")
+    name = unique("shallot-e2e-swarm")
+    env.update(
+        SWARM_STACK=name,
+        SWARM_FILES="-c deploy/swarm/stack.yaml -c deploy/swarm/stack.dnsrr.yaml",
+        SWARM_DEPLOY_FLAGS="--resolve-image never",  # the images exist on this engine only
+        HTTP_PORT="0",  # each replica on a host port of its own (stack.dnsrr.yaml)
+        APP_IMAGE=f"shallot-e2e/{name}:1",
+    )
+    running = SwarmStack(project, env, workspace)
+    docker("tag", project_image, env["APP_IMAGE"])
+    try:
+        _build_release(running, workspace)
+        started = time.time()
+        running.make("swarm-deploy")
+        ready = running.wait_for_replicas(env["APP_IMAGE"])
+        print(f"\nswarm deploy: migrated, {REPLICAS} replicas healthy, {ready - started:.1f}s after make swarm-deploy")
+        running.sql(f"INSERT INTO todos (title, done, created_at) SELECT 'seed ' || n, false, now() "
+                    f"FROM generate_series(1, {SEED_ROWS}) AS n")
+        yield running
+    finally:
+        _remove(running)
+
+
+def _build_release(stack, workspace):
+    """The next release: the same image with an expand migration (a column and its index)."""
+    context = workspace / "release"
+    (context / "versions").mkdir(parents=True)
+    migration = EXPAND_MIGRATION.format(revision="0002", down_revision="0001", column="note", extra="pass")
+    (context / "versions/0002_add_note.py").write_text(migration)
+    (context / "Dockerfile").write_text(f"FROM {stack.env['APP_IMAGE']}\nCOPY versions/ migrations/versions/\n")
+    docker("build", "--quiet", "--tag", stack.release, str(context))
+
+
+def _remove(stack):
+    docker("stack", "rm", stack.name, check=False)
+    deadline = time.monotonic() + 90
+    label = f"label=com.docker.stack.namespace={stack.name}"
+    while time.monotonic() < deadline and docker("ps", "--all", "--quiet", "--filter", label).stdout.strip():
+        time.sleep(0.5)
+    docker("network", "rm", f"{stack.name}_default", check=False)
+    docker("volume", "rm", f"{stack.name}_db-data", check=False)
+    docker("image", "rm", stack.env["APP_IMAGE"], stack.release, check=False)
+
+
+def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in_its_window(stack):
+    with stack.load() as load, Acknowledgements(stack) as acknowledged:
+        time.sleep(2)
+        stack.make("swarm-migrate", f"image={stack.release}")
+        time.sleep(2)
+    window = stack.last_window()
+    assert (window["outcome"], window["revision"]) == ("completed", "0002"), window
+    assert stack.sql("SELECT version_num FROM alembic_version") == "0002"
+    # Every replica's one worker saw the window before anything was applied.
+    assert window["instances"] == REPLICAS, window
+    assert window["propagation_ms"] is not None, window
+    replicas = {container[:12] for container in stack.containers("app")}
+    assert {instance.split(":")[0] for instance in acknowledged.seen} <= replicas, acknowledged.seen
+
+    reads = [r for r in load.records if r["kind"] != "write"]
+    assert reads and not [r for r in reads if r["status"] != 200], load.classes()
+    writes = [r for r in load.records if r["kind"] == "write"]
+    refused = [r for r in writes if r["status"] != 201]
+    assert refused, "the load saw no window: nothing was refused"
+    for record in refused:
+        assert record["status"] == 503 and record["retry_after"] and '"maintenance"' in record["body"], record
+        # Answered after the window opened, asked before every replica had seen it close.
+        assert record["at"] + record["seconds"] >= window["started"], record
+        assert record["at"] <= window["ended"] + 0.5, record
+    # Once every replica had seen the window, no write was taken until it ended.
+    seen_by_all = window["started"] + window["propagation_ms"] / 1000
+    taken = [r for r in writes
+             if r["status"] == 201 and seen_by_all < r["at"] and r["at"] + r["seconds"] < window["ended"]]
+    assert not taken, f"writes taken inside the window: {taken[:3]}"
+
+    latencies = ", ".join(f"{ms:.0f}" for ms in sorted(acknowledged.seen.values())) or "-"
+    print(f"\nswarm migrate: window {window['ended'] - window['started']:.2f}s, seen by {window['instances']} "
+          f"in {window['propagation_ms']:.0f} ms (each replica, as sampled: {latencies} ms); "
+          f"answers {load.classes()}; failed reads 0 (in the window and outside); writes refused "
+          f"{len(refused)}, all inside the window, and 0 failed outside it")
+    status = stack.make("swarm-status")
+    print(status[status.index("ENDED"):])
+
+
+def test_a_rolling_update_to_a_new_tag_fails_no_request(stack):
+    with stack.load() as load:
+        time.sleep(2)
+        started = time.time()
+        stack.make("swarm-deploy", APP_IMAGE=stack.release)
+        rolled = stack.wait_for_replicas(stack.release)
+        time.sleep(2)
+    assert not load.failed(), load.failed()[:5]
+    assert not [r for r in load.records if r["status"] not in (200, 201)], load.classes()
+    peers_after = {r["peer"] for r in load.records if r["at"] > rolled}
+    print(f"\nswarm roll to {stack.release}: {rolled - started:.1f}s for {REPLICAS} replicas, start-first; "
+          f"answers {load.classes()}; failed {len(load.failed())}; replicas serving afterwards {len(peers_after)}")
+
+
+def test_a_killed_replica_is_replaced_and_only_its_requests_in_flight_fail(stack):
+    with stack.load() as load:
+        time.sleep(2)
+        victim = stack.containers("app")[0]
+        address = docker("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                         victim).stdout.strip()
+        docker("kill", victim)
+        died = _moment(docker("inspect", "--format", "{{.State.FinishedAt}}", victim).stdout.strip())
+        replaced = stack.wait_for_replicas(stack.release, gone=[victim])
+        time.sleep(2)
+    failed = load.failed()
+    in_flight = [r for r in failed if r.get("peer") == address and r["at"] <= died]
+    assert failed == in_flight, [r for r in failed if r not in in_flight][:5]
+    assert len(in_flight) <= LOAD_THREADS
+    served = [r for r in load.records if r["at"] > died]
+    assert served and all(r["status"] in (200, 201) for r in served), load.classes()
+    print(f"\nswarm kill: replica {victim[:12]} ({address}) replaced in {replaced - died:.1f}s; "
+          f"answers {load.classes()}; failed {len(failed)}, all in flight on the killed replica "
+          f"({len([r for r in in_flight if r['kind'] != 'write'])} reads, "
+          f"{len([r for r in in_flight if r['kind'] == 'write'])} writes); after the kill 0 of {len(served)} failed")
+
+
+def _moment(text):
+    """Docker's RFC 3339 time with nanoseconds, as seconds since the epoch."""
+    head, _, fraction = text.rstrip("Z").partition(".")
+    return datetime.fromisoformat(head + "+00:00").timestamp() + float(f"0.{fraction or 0}")
+
+
+class Acknowledgements:
+    """Samples, while the block runs, when each app instance saw the open window (ms after it
+    opened): the history keeps only the slowest."""
+
+    QUERY = ("SELECT i.instance, round(extract(epoch FROM i.seen_at - m.opened_at) * 1000) "
+             "FROM shallot_maintenance_instances i JOIN shallot_maintenance m ON i.seen_window = m.window_id")
+
+    def __init__(self, stack):
+        self.stack = stack
+        self.seen = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop.set()
+        self.thread.join()
+
+    def _sample(self):
+        while not self.stop.wait(0.05):
+            for line in self.stack.sql(self.QUERY).splitlines():
+                instance, _, ms = line.partition("|")
+                self.seen[instance] = float(ms)
