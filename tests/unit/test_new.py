@@ -153,3 +153,44 @@ def test_plain_copier_and_the_cli_agree_on_defaults(tmp_path, repo):
     by_cli = yaml.safe_load((tmp_path / "payments-api/.copier-answers.yml").read_text())
     by_copier = yaml.safe_load((tmp_path / "plain/.copier-answers.yml").read_text())
     assert by_cli == by_copier
+
+
+def _without_git_identity(tmp_path) -> dict:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home)}
+
+
+def _git(folder, *args) -> str:
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_project_is_a_repository_with_one_commit_by_its_author(tmp_path, monkeypatch):
+    for name, value in _without_git_identity(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    result = shallot(workspace, "new", "ledger", "--defaults", "--author-name", "Ada Team",
+                     "--author-email", "ada@example.com")
+    assert result.returncode == 0, result.stderr
+    project = workspace / "ledger"
+    assert "a git repository with its first commit" in result.stdout
+    assert _git(project, "log", "--format=%an <%ae>|%s").splitlines() == ["Ada Team <ada@example.com>|New project, made by shallot"]
+    assert _git(project, "status", "--porcelain") == ""
+    assert _git(project, "branch", "--show-current").strip() == "main"
+
+
+def test_no_git_and_an_enclosing_repository_make_none(tmp_path, monkeypatch):
+    for name, value in _without_git_identity(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    result = shallot(workspace, "new", "plain-api", "--defaults", "--no-git")
+    assert result.returncode == 0 and "not a git repository (--no-git)" in result.stdout
+    assert not (workspace / "plain-api" / ".git").exists()
+
+    _git(workspace, "init", "--quiet")
+    result = shallot(workspace, "new", "mono-api", "--defaults")
+    assert result.returncode == 0, result.stderr
+    assert f"inside the git repository at {workspace}" in result.stdout
+    assert not (workspace / "mono-api" / ".git").exists()
