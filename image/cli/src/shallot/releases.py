@@ -10,8 +10,8 @@ from packaging.version import InvalidVersion, Version
 
 from shallot import git
 from shallot.errors import BadInput, ShallotError
+from shallot.render import ANSWERS_FILE
 
-ANSWERS_FILE = ".copier-answers.yml"
 # Projects made before the answers recorded a release (0.1.0) still pin the runtime library.
 RUNTIME_PIN = re.compile(r'"shallot-runtime==([^"]+)"')
 

@@ -3,6 +3,7 @@
 import contextlib
 import io
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -12,26 +13,37 @@ from shallot import __version__
 from shallot.answers import Answers
 from shallot.errors import ShallotError
 
+ANSWERS_FILE = ".copier-answers.yml"
+
 
 def template_dir() -> Path:
-    """The copier template: SHALLOT_TEMPLATE in the image (a git repository of its releases, see
-    image/template-history.sh), else the folder `make template` assembles in this checkout."""
+    """The copier template: SHALLOT_TEMPLATE in the image (this release's, checked out from the
+    release history), else the folder `make template` assembles in this checkout."""
     configured = os.environ.get("SHALLOT_TEMPLATE")
     candidate = Path(configured) if configured else Path(__file__).resolve().parents[4] / "build" / "template"
-    if not ((candidate / "copier.yml").is_file() or is_release_history(candidate)):
+    if not (candidate / "copier.yml").is_file():
         raise ShallotError(
             f"no template at {candidate} (copier.yml missing); run `make template` or set SHALLOT_TEMPLATE"
         )
     return candidate
 
 
-def is_release_history(template: Path) -> bool:
-    """Whether TEMPLATE is a bare git repository (the image's), rather than a plain folder."""
-    return (template / "HEAD").is_file() and (template / "objects").is_dir()
+def release_history() -> Path | None:
+    """The image's git repository of the template's releases (image/template-history.sh)."""
+    configured = os.environ.get("SHALLOT_TEMPLATE_HISTORY")
+    return Path(configured) if configured else None
 
 
 def release_tag(version: str) -> str:
     return f"v{version}"
+
+
+def _record_release(answers_file: Path, history: Path) -> None:
+    """The answers name the release they were rendered from, as copier records a template taken
+    from git: `_commit` its tag, `_src_path` the history (the template is that tag's tree)."""
+    text = answers_file.read_text(encoding="utf-8")
+    recorded = f"_commit: {release_tag(__version__)}\n_src_path: {history}"
+    answers_file.write_text(re.sub(r"^_src_path: .*$", recorded, text, count=1, flags=re.MULTILINE), encoding="utf-8")
 
 
 def _current_umask() -> int:
@@ -45,7 +57,7 @@ def _untracked_files():
     """copier asks git, once per file it writes, whether the destination's git index needs the
     file's executable bit: a git process each, about 150 for a project. A new project's files
     are tracked by no index, so the answer is always no; copier is told git is not there for
-    that question only (it still clones the template with git)."""
+    that question only."""
     import copier._main as copier_main  # noqa: PLC0415, PLC2701 - copier's version is pinned by the image
 
     asked = copier_main.is_git_available
@@ -65,16 +77,17 @@ def render(answers: Answers, target: Path, template: Path | None = None) -> None
         os.chmod(staging, 0o777 & ~_current_umask())
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), _untracked_files():
             warnings.simplefilter("ignore")
-            source = template or template_dir()
             run_copy(
-                str(source),
+                str(template or template_dir()),
                 str(staging),
-                vcs_ref=release_tag(__version__) if is_release_history(source) else None,
                 data=answers.as_data(),
                 defaults=True,
                 overwrite=True,
                 quiet=True,
             )
+        history = release_history()
+        if history is not None and template is None:
+            _record_release(staging / ANSWERS_FILE, history)
         if target.is_dir():
             target.rmdir()
         staging.rename(target)

@@ -8,7 +8,7 @@ import click
 from shallot import __version__, git, registry, uv
 from shallot.errors import BadInput, ShallotError
 from shallot.releases import Project, image_for, known_releases, parse
-from shallot.render import template_dir
+from shallot.render import release_history
 from shallot.template_update import has_conflict_markers, merge_release
 
 EXIT_BEHIND = 1
@@ -39,7 +39,9 @@ def update(target: str | None, check: bool, project: Path) -> None:
     """
     folder = project.resolve()
     current = Project.read(folder)
-    template = template_dir()
+    template = release_history()
+    if template is None:
+        raise ShallotError("this shallot has no release history (SHALLOT_TEMPLATE_HISTORY); run update with a shallot image")
     releases = known_releases(template)
     newest = parse(__version__)
     wanted = parse(target) if target else newest
