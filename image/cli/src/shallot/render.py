@@ -68,8 +68,10 @@ def _untracked_files():
         copier_main.is_git_available = asked
 
 
-def render(answers: Answers, target: Path, template: Path | None = None) -> None:
-    """Render ANSWERS into TARGET (absent or empty). On any failure nothing is left behind."""
+def render(answers: Answers, target: Path, template: Path | None = None, finish=None) -> str | None:
+    """Render ANSWERS into TARGET (absent or empty), calling FINISH(folder) on the rendered folder
+    before it takes TARGET's place; returns what FINISH returns. On any failure nothing is left
+    behind."""
     from copier import run_copy  # imported here: it is slow to import and only `new` needs it
 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".shallot-new", dir=target.parent))
@@ -88,9 +90,11 @@ def render(answers: Answers, target: Path, template: Path | None = None) -> None
         history = release_history()
         if history is not None and template is None:
             _record_release(staging / ANSWERS_FILE, history)
+        finished = finish(staging) if finish is not None else None
         if target.is_dir():
             target.rmdir()
         staging.rename(target)
+        return finished
     except OSError as error:
         raise ShallotError(
             f"could not write {target}: {error.strerror or error}; nothing was written"

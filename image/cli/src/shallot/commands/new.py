@@ -1,6 +1,7 @@
 """`shallot new NAME`: ask for the answers, check them all, then render the project."""
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -55,14 +56,15 @@ def _next_steps(answers: Answers, repository: str) -> str:
     )
 
 
-def _make_repository(target: Path, answers: Answers) -> str:
-    """The project's first commit, unless it sits in a repository already (a monorepo)."""
+def _make_repository(folder: Path, answers: Answers) -> str:
+    """The project's first commit (in FOLDER, before it takes its place: a failure leaves nothing),
+    unless it sits in a repository already (a monorepo)."""
     if not git.available():
         return "not a git repository (git is not installed)"
-    enclosing = git.top_level(target.parent)
+    enclosing = git.top_level(folder.parent)
     if enclosing is not None:
         return f"inside the git repository at {enclosing} (no new repository made)"
-    git.first_commit(target, answers.author_name, answers.author_email)
+    git.first_commit(folder, answers.author_name, answers.author_email)
     return "a git repository with its first commit"
 
 
@@ -97,6 +99,5 @@ def new(name: str, defaults: bool, no_git: bool, **given) -> None:
     target = workspace.target(project_name)
     answers = _ask(project_name, given, interactive=not defaults and sys.stdin.isatty() and sys.stdout.isatty())
     workspace.target(project_name)
-    render(answers, target)
-    repository = "not a git repository (--no-git)" if no_git else _make_repository(target, answers)
-    click.echo(_next_steps(answers, repository))
+    repository = render(answers, target, finish=None if no_git else partial(_make_repository, answers=answers))
+    click.echo(_next_steps(answers, repository or "not a git repository (--no-git)"))
