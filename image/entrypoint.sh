@@ -41,7 +41,7 @@ entry_as_owner() {
 }
 
 main() {
-	if [ "$#" -gt 0 ] && [[ "$(command -v "$1")" == /* ]]; then
+	if [ "$#" -gt 0 ] && [[ "$(command -v -- "$1")" == /* ]]; then
 		entry_as_owner "$@"
 	fi
 	entry_as_owner shallot "$@"

@@ -43,9 +43,12 @@ def test_the_rendered_python_compiles_in_the_image(image, workspace):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_version_and_help(image):
-    assert docker_run(image, "version").stdout.strip() == "shallot 0.1.0"
-    assert "new" in docker_run(image, "--help").stdout
+def test_version_and_help(image, repo):
+    version = (repo / "VERSION").read_text().strip()
+    assert docker_run(image, "version").stdout.strip() == f"shallot {version}"
+    flag = docker_run(image, "--version")
+    assert (flag.stdout.strip(), flag.stderr, flag.returncode) == (f"shallot, version {version}", "", 0)
+    assert {"new", "update"} <= set(docker_run(image, "--help").stdout.split())
 
 
 def assert_refused(result, says):
