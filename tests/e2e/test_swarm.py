@@ -85,6 +85,19 @@ class SwarmStack:
             time.sleep(0.3)
         raise AssertionError(docker("service", "ps", "--no-trunc", f"{self.name}_app").stdout)
 
+    def wait_for_update(self, timeout=120):
+        """Until the app's update has completed; the time then."""
+        deadline = time.monotonic() + timeout
+        state = None
+        while time.monotonic() < deadline:
+            state = docker("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
+                           f"{self.name}_app").stdout.strip()
+            if state == "completed":
+                return time.time()
+            assert state == "updating", f"the update is {state!r}"
+            time.sleep(0.5)
+        raise AssertionError(f"the update is still {state!r} after {timeout}s")
+
     def last_window(self):
         row = self.sql("SELECT extract(epoch FROM started_at), extract(epoch FROM ended_at), instances, "
                        "propagation_ms, outcome, to_revision FROM shallot_maintenance_history ORDER BY id DESC LIMIT 1")
@@ -187,13 +200,17 @@ def _build_release(stack, workspace):
 
 def _remove(stack):
     docker("stack", "rm", stack.name, check=False)
-    deadline = time.monotonic() + 90
     label = f"label=com.docker.stack.namespace={stack.name}"
-    while time.monotonic() < deadline and docker("ps", "--all", "--quiet", "--filter", label).stdout.strip():
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and docker("ps", "--quiet", "--filter", label).stdout.strip():
         time.sleep(0.5)
+    # Swarm leaves the containers of finished job tasks behind for a while.
+    leftovers = docker("ps", "--all", "--quiet", "--filter", label).stdout.split()
+    if leftovers:
+        docker("rm", "--force", *leftovers, check=False)
     docker("network", "rm", f"{stack.name}_default", check=False)
     docker("volume", "rm", f"{stack.name}_db-data", check=False)
-    docker("image", "rm", stack.env["APP_IMAGE"], stack.release, check=False)
+    docker("image", "rm", "--force", stack.env["APP_IMAGE"], stack.release, check=False)
 
 
 def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in_its_window(stack):
@@ -241,11 +258,15 @@ def test_a_rolling_update_to_a_new_tag_fails_no_request(stack):
         started = time.time()
         stack.make("swarm-deploy", APP_IMAGE=stack.release)
         rolled = stack.wait_for_replicas(stack.release)
-        time.sleep(2)
+        # The update ends once its last task has run for `monitor` without failing (a failure
+        # then, even a killed task, would roll the service back).
+        completed = stack.wait_for_update()
+        time.sleep(1)
     assert not load.failed(), load.failed()[:5]
     assert not [r for r in load.records if r["status"] not in (200, 201)], load.classes()
     peers_after = {r["peer"] for r in load.records if r["at"] > rolled}
-    print(f"\nswarm roll to {stack.release}: {rolled - started:.1f}s for {REPLICAS} replicas, start-first; "
+    print(f"\nswarm roll to {stack.release}: {rolled - started:.1f}s until {REPLICAS} replicas were replaced, "
+          f"start-first, {completed - started:.1f}s until the update completed (its monitor period); "
           f"answers {load.classes()}; failed {len(load.failed())}; replicas serving afterwards {len(peers_after)}")
 
 
@@ -253,11 +274,12 @@ def test_a_killed_replica_is_replaced_and_only_its_requests_in_flight_fail(stack
     with stack.load() as load:
         time.sleep(2)
         victim = stack.containers("app")[0]
+        running = docker("inspect", "--format", "{{.Config.Image}}", victim).stdout.strip()
         address = docker("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
                          victim).stdout.strip()
         docker("kill", victim)
         died = _moment(docker("inspect", "--format", "{{.State.FinishedAt}}", victim).stdout.strip())
-        replaced = stack.wait_for_replicas(stack.release, gone=[victim])
+        replaced = stack.wait_for_replicas(running, gone=[victim])
         time.sleep(2)
     failed = load.failed()
     in_flight = [r for r in failed if r.get("peer") == address and r["at"] <= died]

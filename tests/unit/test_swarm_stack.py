@@ -53,6 +53,7 @@ def test_the_service_runs_three_replicas_rolled_start_first_behind_its_health_ch
     assert update["order"] == "start-first"
     assert update["parallelism"] == 1
     assert update["failure_action"] == "rollback"
+    assert update["monitor"].endswith("s") and int(update["monitor"][:-1]) >= 5
     assert deploy["rollback_config"]["order"] == "start-first"
     # Swarm waits for a new task's health check to pass before it sends it traffic or stops
     # the old one; the check asks /healthz on the service's port, often enough to roll fast.
