@@ -245,7 +245,8 @@ def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in
 
     latencies = ", ".join(f"{ms:.0f}" for ms in sorted(acknowledged.seen.values())) or "-"
     print(f"\nswarm migrate: window {window['ended'] - window['started']:.2f}s, seen by {window['instances']} "
-          f"in {window['propagation_ms']:.0f} ms (each replica, as sampled: {latencies} ms); "
+          f"in {window['propagation_ms']:.0f} ms (sampled while open, {len(acknowledged.seen)} of {REPLICAS}: "
+          f"{latencies} ms); "
           f"answers {load.classes()}; failed reads 0 (in the window and outside); writes refused "
           f"{len(refused)}, all inside the window, and 0 failed outside it")
     status = stack.make("swarm-status")
