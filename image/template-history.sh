@@ -37,7 +37,7 @@ assembled_template() {
 		SOURCE_DATE_EPOCH=315532800 "$python" -m pip wheel --quiet --no-deps \
 			--wheel-dir "$scratch/wheels" "$scratch/runtime" >&2
 		PYTHON=$python WHEELHOUSE=$scratch/wheels "$scratch/image/assemble-template.sh" "$cache/$tag.tmp" >&2
-		rm -rf "$cache/$tag" "$scratch"
+		rm -rf "${cache:?}/$tag" "$scratch"
 		mv "$cache/$tag.tmp" "$cache/$tag"
 	fi
 	echo "$cache/$tag"

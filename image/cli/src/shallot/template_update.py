@@ -10,6 +10,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
+from shallot.errors import ShallotError
 from shallot.render import release_tag
 
 CONFLICT_MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
@@ -20,6 +21,8 @@ def merge_release(project: Path, template: Path, current: Version, target: Versi
     pinning IMAGE; the project's git tree must be clean."""
     from copier import Worker  # imported here: it is slow to import, and only `update` needs it here
     from copier._template import Template  # noqa: PLC2701 - see below
+    from copier.errors import CopierError
+    from plumbum import ProcessExecutionError
 
     worker = Worker(
         src_path=str(template),
@@ -40,7 +43,11 @@ def merge_release(project: Path, template: Path, current: Version, target: Versi
     worker.subproject._cleanup_hooks.append(previous._cleanup)  # noqa: SLF001
     with worker, warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
-        worker.run_update()
+        try:
+            worker.run_update()
+        except (CopierError, ProcessExecutionError) as error:
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise ShallotError(f"copier could not update {project}: {reason}") from error
 
 
 def has_conflict_markers(path: Path) -> bool:
