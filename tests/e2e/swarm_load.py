@@ -68,7 +68,7 @@ def _send(seed, host, port, rows, stop, record):
             line.update(status=response.status, retry_after=response.getheader("Retry-After"),
                         body=payload[:200].decode(errors="replace"))
         except (OSError, http.client.HTTPException) as error:
-            line.update(status=None, failure=type(error).__name__)
+            line.update(status=None, failure=type(error).__name__, error=str(error)[:200])
         finally:
             line["seconds"] = time.time() - line["at"]
             connection.close()
