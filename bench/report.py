@@ -35,19 +35,29 @@ def markdown(results: dict) -> str:
     for name, image in results["sections"].get("images", {}).items():
         lines.append(f"| {name} (`{image['image']}`) | {image['size_mb']:g} | {image['layers']} |")
     lines += ["", "| figure | median | min | max | unit | baseline | ratio |", "|---|---|---|---|---|---|---|"]
-    for section in ("render", "project_build", "stack", "devcontainer", "suite", "maintenance"):
+    for section in ("render", "project_build", "stack", "devcontainer", "maintenance"):
         for name, figure in results["sections"].get(section, {}).items():
             if "median" in figure:
                 lines.append(_timing_row(f"{section}: {name}", figure))
-    lines += ["", "| setting | endpoint | concurrency | req/s (min-max) | req/s vs baseline | p50 ms "
-              "| p99 ms (min-max) | max ms | errors | wrk CPU (cores) |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for name, f in results["sections"].get("api", {}).items():
-        versus = "-" if f.get("rps_vs_baseline") is None else f"{f['rps_vs_baseline']:g}"
+    api = {name: f for name, f in results["sections"].get("api", {}).items() if "rps" in f}
+    if api:
+        lines += ["", "| subject | endpoint | concurrency | req/s (min-max) | p50 ms | p99 ms (min-max) | max ms "
+                  "| errors | wrk CPU (cores) |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, f in api.items():
         lines.append(
-            f"| {name} | {f['rps']:g} ({f['rps_min']:g}-{f['rps_max']:g}) | {versus} | {f['p50_ms']:g} | "
+            f"| {name} | {f['rps']:g} ({f['rps_min']:g}-{f['rps_max']:g}) | {f['p50_ms']:g} | "
             f"{f['p99_ms']:g} ({f['p99_ms_min']:g}-{f['p99_ms_max']:g}) | {f['max_ms']:g} | {f['errors']} | "
             f"{f['wrk_cpu_cores']:g} |"
         )
+    versus_peer = {name: f for name, f in api.items() if "rps_vs_peer" in f}
+    if versus_peer:
+        lines += ["", "| against the peer | endpoint | concurrency | req/s, x the peer's | p99, x the peer's |",
+                  "|---|---|---|---|---|"]
+    for name, f in versus_peer.items():
+        lines.append(f"| {name} | {f['rps_vs_peer']:g} | {f['p99_vs_peer']:g} |")
+    served = results["sections"].get("api", {}).get("peer command")
+    if served:
+        lines += ["", f"The peer was served as `{served['command']}`."]
     observability = results["sections"].get("observability", {})
     if observability:
         lines += ["", "| observability | endpoint | concurrency | req/s (min-max) | req/s vs both off "

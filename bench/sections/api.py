@@ -1,7 +1,11 @@
-"""The generated API under gunicorn against PostgreSQL, loaded by wrk from the host: requests
-per second and p50/p99/max latency per endpoint, concurrency and gunicorn setting, beside the
-original template's way of serving it (`gunicorn wsgi:app`, default settings). wrk's own CPU
-use is reported, to show it is not the bottleneck."""
+"""The generated API as its image serves it (nginx and gunicorn under supervisord) against
+PostgreSQL, loaded by wrk from the host: requests per second and p50/p99/max latency per
+endpoint at concurrency 8 and 32, beside a peer: the application shallot's template descends
+from (bench/peer.py), served as its README says with the same gunicorn settings as shallot's
+default, against the same PostgreSQL, under the same load; and, on GET one by id, shallot's
+previous default (gunicorn alone, sync workers). The instances run side by side and take turns,
+run after run, so that a change in the machine's load weighs on each alike. wrk's own CPU use
+is reported, to show it is not the bottleneck."""
 
 import json
 import os
@@ -11,6 +15,7 @@ import statistics
 import subprocess
 import time
 
+from bench import peer
 from bench.context import REPO
 from tests.e2e.docker_helpers import docker, published_port, unique, wait_for_http
 
@@ -21,14 +26,27 @@ ENDPOINTS = {
     "GET /v1/todos?page=1&per_page=50": ("/v1/todos?page=1&per_page=50", None),
     "POST /v1/todos": ("/v1/todos", '{"title": "benchmark todo"}'),
 }
-# Each setting: the container's command (None: the image's own, gunicorn under supervisor)
-# and GUNICORN_CMD_ARGS on top of deploy/gunicorn.conf.py.
-BASELINE = "baseline: gunicorn src.app:app, default settings"
+# shallot's settings: a command in place of the image's own (None: supervisord, nginx and
+# gunicorn by deploy/gunicorn.conf.py), and the endpoints to load (None: every one).
+SHALLOT = "shallot (default)"
+PREVIOUS = "shallot: gunicorn alone, sync workers (the previous default)"
 SETTINGS = {
-    "shallot: sync workers (default)": (None, ""),
-    "shallot: gthread, 3 workers x 4 threads": (None, "--worker-class gthread --workers 3 --threads 4"),
-    BASELINE: (["gunicorn", "--bind", "0.0.0.0:8000", "src.app:app"], ""),
+    SHALLOT: (None, None),
+    # Before nginx: gunicorn on the port itself, 2 x cores + 1 sync workers; GET one by id only.
+    PREVIOUS: (["gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--worker-class",
+                "sync", "--threads", "1", "--workers", str(min(2 * len(os.sched_getaffinity(0)) + 1, 8)),
+                "src.app:app"], ["GET /v1/todos/<id>"]),
 }
+PEER = "peer: ms-flask-clean-architecture, gunicorn wsgi:app"
+PEER_COMMAND = "peer command"  # not a figure: how the peer was served
+# The gunicorn settings the peer is served with: shallot's default's, read from its config.
+# Each setting, its default (gunicorn's) and its command-line flag.
+GUNICORN_SETTINGS = {"workers": (1, "--workers"), "worker_class": ("sync", "--worker-class"),
+                     "threads": (1, "--threads"), "keepalive": (2, "--keep-alive"), "timeout": (30, "--timeout")}
+READ_SETTINGS = (
+    "import json, runpy; s = runpy.run_path('deploy/gunicorn.conf.py'); "
+    f"print(json.dumps({{k: s.get(k, v) for k, (v, _) in {GUNICORN_SETTINGS!r}.items()}}))"
+)
 
 
 def _wrk(url: str, body: str | None, concurrency: int, seconds: float) -> dict:
@@ -87,14 +105,33 @@ class _Service:
                f"FROM generate_series(1, {SEEDED_TODOS}) AS n")
         return self
 
-    def start_app(self, command, gunicorn_args, extra_env=()) -> tuple[str, str]:
+    def start_app(self, command, gunicorn_args, extra_env=(), image=None) -> tuple[str, str]:
         name = unique("shallot-bench-app")
         options = [option for item in extra_env for option in ("-e", item)]
         docker("run", "-d", "--name", name, "--network", self.network, "-p", "127.0.0.1::8000", *self.env,
-               "-e", f"GUNICORN_CMD_ARGS={gunicorn_args}", *options, self.context.project_image, *(command or []))
+               "-e", f"GUNICORN_CMD_ARGS={gunicorn_args}", *options, image or self.context.project_image,
+               *(command or []))
         base = f"http://127.0.0.1:{published_port(name, 8000)}"
-        wait_for_http(base + "/readyz", 200, timeout=90)
+        try:
+            wait_for_http(base + ("/readyz" if image is None else peer.ROUTES[next(iter(ENDPOINTS))][0]), 200,
+                          timeout=90)
+        except AssertionError:
+            logs = docker("logs", name, check=False)
+            docker("rm", "--force", name, check=False)
+            raise AssertionError(f"{name} did not start:\n{(logs.stdout + logs.stderr)[-2000:]}") from None
         return name, base
+
+    def start_peer(self, image: str) -> tuple[str, str]:
+        """The peer, its table made and seeded, served with shallot's default gunicorn settings."""
+        url = ["-e", f"SQLALCHEMY_DATABASE_URI=postgresql+psycopg2://postgres:bench@{self.db}:5432/bench"]
+        docker("run", "--rm", "--network", self.network, *url, image, "python", "-c", peer.CREATE_TABLE)
+        docker("exec", self.db, "psql", "-U", "postgres", "-d", "bench", "-c", peer.seed_sql(SEEDED_TODOS))
+        settings = json.loads(docker("run", "--rm", *self.env, self.context.project_image, "python", "-c",
+                                     READ_SETTINGS).stdout.strip().splitlines()[-1])
+        command = ["gunicorn", "--bind", "0.0.0.0:8000",
+                   *(f"{GUNICORN_SETTINGS[key][1]}={value}" for key, value in settings.items()), "wsgi:app"]
+        self.peer_command = command
+        return self.start_app(command, "", ["LOG_LEVEL=WARNING", *url[1:]], image=image)
 
     def __exit__(self, *_):
         docker("rm", "--force", "--volumes", self.db, check=False)
@@ -102,22 +139,44 @@ class _Service:
 
 
 def measure(context) -> dict:
-    concurrencies = (1, 8) if context.quick else (1, 8, 32)
+    concurrencies = (8, 32)
     seconds = 1 if context.quick else 2
-    figures = {}
+    peer_image = f"shallot-bench/peer:{os.getpid()}"
+    peer.build_image(context, peer_image)
+    apps = {}
+    loads = {subject: SETTINGS[subject][1] if subject in SETTINGS else None for subject in (*SETTINGS, PEER)}
+    runs = {(subject, endpoint, c): [] for subject, endpoints in loads.items() for endpoint in endpoints or ENDPOINTS
+            for c in concurrencies}
     with _Service(context) as service:
-        for setting, (command, gunicorn_args) in SETTINGS.items():
-            app, base = service.start_app(command, gunicorn_args)
-            try:
-                _wrk(base + "/v1/todos/1", None, 8, 1)  # warm-up, not counted
-                for endpoint, (path, body) in ENDPOINTS.items():
+        try:
+            for setting, (command, _) in SETTINGS.items():
+                apps[setting] = service.start_app(command, "")
+            apps[PEER] = service.start_peer(peer_image)
+            for subject, (_, base) in apps.items():  # warm-up, not counted
+                _wrk(base + _route(subject, next(iter(ENDPOINTS)))[0], None, 8, 1)
+            for _ in range(context.runs):
+                for endpoint in ENDPOINTS:
                     for concurrency in concurrencies:
-                        runs = [_wrk(base + path, body, concurrency, seconds) for _ in range(context.runs)]
-                        figures[f"{setting} | {endpoint} | {concurrency}"] = _median_of(runs)
-            finally:
+                        for subject, (_, base) in apps.items():
+                            if (subject, endpoint, concurrency) not in runs:
+                                continue
+                            path, body = _route(subject, endpoint)
+                            runs[subject, endpoint, concurrency].append(_wrk(base + path, body, concurrency, seconds))
+        finally:
+            for app, _ in apps.values():
                 docker("rm", "--force", app, check=False)
+            docker("image", "rm", "--force", peer_image, check=False)
+    figures = {f"{subject} | {endpoint} | {c}": _median_of(measured)
+               for (subject, endpoint, c), measured in runs.items()}
     for key, figure in figures.items():
-        setting, rest = key.split(" | ", 1)
-        baseline = figures[f"{BASELINE} | {rest}"]
-        figure["rps_vs_baseline"] = round(figure["rps"] / baseline["rps"], 2) if setting != BASELINE else None
+        subject, rest = key.split(" | ", 1)
+        if subject != PEER:
+            baseline = figures[f"{PEER} | {rest}"]
+            figure["rps_vs_peer"] = round(figure["rps"] / baseline["rps"], 2)
+            figure["p99_vs_peer"] = round(figure["p99_ms"] / baseline["p99_ms"], 2)
+    figures[PEER_COMMAND] = {"command": " ".join(service.peer_command), "source": str(peer.SOURCE)}
     return figures
+
+
+def _route(subject: str, endpoint: str) -> tuple[str, str | None]:
+    return peer.ROUTES[endpoint] if subject == PEER else ENDPOINTS[endpoint]
