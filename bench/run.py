@@ -19,7 +19,7 @@ from pathlib import Path
 from bench import report
 from bench.context import REPO, Context
 from bench.sections import (
-    api, devcontainer, images, maintenance, observability, project_build, render, stack, suite,
+    api, devcontainer, images, maintenance, observability, project_build, render, stack,
 )
 
 SECTIONS = {
@@ -27,7 +27,6 @@ SECTIONS = {
     "project_build": project_build,
     "stack": stack,
     "devcontainer": devcontainer,
-    "suite": suite,
     "api": api,
     "observability": observability,
     "maintenance": maintenance,

@@ -1,15 +1,27 @@
-"""Opening the generated project's devcontainer, as the Dev Containers CLI does, until the API
-answers /readyz 200: cold (images built, no containers) and warm (containers stopped)."""
+"""The generated project's devcontainer, opened as the Dev Containers CLI does: open until the
+API answers /readyz 200, cold (images built, no containers) and warm (containers stopped); then,
+in the open devcontainer, the inner loop (bench/inner_loop.py: a saved change to the first
+response by the new code) and `make test`: the unit tests alone, the integration tests alone
+and the whole suite."""
 
 import os
 
+from bench import inner_loop
 from bench.stats import repeat
 from tests.e2e.devcontainer_cli import DevContainer
 from tests.e2e.docker_helpers import free_port, unique, wait_for_http
 
+TEST_RUNS = 3  # of each `make test` figure: three, to keep `make bench` within 15 minutes
+TESTS = {
+    "make test-unit (unit tests alone)": "make test-unit",
+    "make test-integration (integration tests alone)": "make test-integration",
+    "make test (the whole suite)": "make test",
+}
+
 
 def measure(context) -> dict:
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "COMPOSE_PROJECT_NAME": unique("shallot-bench-dev"), "HTTP_PORT": str(port),
            "POSTGRES_PORT": str(free_port()), "POSTGRES_IMAGE": context.postgres_image, "SHALLOT_IMAGE": context.image,
            "APP_IMAGE": context.project_image}
@@ -21,16 +33,27 @@ def measure(context) -> dict:
         container = devcontainer.up()
         devcontainer.exec(container, devcontainer.config["postCreateCommand"])
         devcontainer.exec(container, devcontainer.config["postStartCommand"])
-        wait_for_http(f"http://127.0.0.1:{port}/readyz", 200, timeout=120)
+        wait_for_http(f"{base}/readyz", 200, timeout=120)
 
     def open_warm():
         container = devcontainer.up()
         devcontainer.exec(container, devcontainer.config["postStartCommand"])
-        wait_for_http(f"http://127.0.0.1:{port}/readyz", 200, timeout=120)
+        wait_for_http(f"{base}/readyz", 200, timeout=120)
 
     try:
-        cold = repeat(context.runs, open_cold, before=lambda: devcontainer.compose("down", "--volumes"))
-        warm = repeat(context.runs, open_warm, before=lambda: devcontainer.compose("stop"))
+        figures = {
+            "open to ready, cold (no containers)":
+                repeat(context.runs, open_cold, before=lambda: devcontainer.compose("down", "--volumes")),
+            "open to ready, warm (containers stopped)":
+                repeat(context.runs, open_warm, before=lambda: devcontainer.compose("stop")),
+        }
+        container = devcontainer.up()  # open since the last warm run
+        figures["inner loop: saved change to its first response"] = inner_loop.measure(
+            context.project, base, context.runs)
+        for name, command in TESTS.items():
+            command = f"POSTGRES_IMAGE={context.postgres_image} {command}"
+            figures[name] = repeat(min(context.runs, TEST_RUNS),
+                                   lambda command=command: devcontainer.exec(container, command))
     finally:
         devcontainer.compose("down", "--volumes", check=False)
-    return {"open to ready, cold (no containers)": cold, "open to ready, warm (containers stopped)": warm}
+    return figures

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from bench.sections.api import ENDPOINTS, SETTINGS
+from bench.sections.api import ENDPOINTS, PEER, PEER_COMMAND, SETTINGS
 from bench.sections.observability import SETTINGS as OBSERVABILITY_SETTINGS
 
 
@@ -20,15 +20,21 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert (repo / "README.md").read_text() == readme_before, "a quick run must not touch the README"
     results = json.loads((tmp_path / "latest.json").read_text())
     sections = results["sections"]
-    assert set(sections) == {"render", "project_build", "stack", "devcontainer", "suite", "api", "observability",
+    assert set(sections) == {"render", "project_build", "stack", "devcontainer", "api", "observability",
                              "maintenance", "images"}
-    timings = [figure for name in ("render", "project_build", "stack", "devcontainer", "suite")
+    timings = [figure for name in ("render", "project_build", "stack", "devcontainer")
                for figure in sections[name].values()]
     assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
     assert sections["render"]["new, wall with container start"]["ratio"] > 0
-    assert len(sections["api"]) == len(SETTINGS) * len(ENDPOINTS) * 2
-    assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in sections["api"].values())
-    assert sections["suite"]["unit tests, wall in the image"]["tests"] > 0
+    api = {name: figure for name, figure in sections["api"].items() if name != PEER_COMMAND}
+    loaded = len(ENDPOINTS) + sum(len(endpoints or ENDPOINTS) for _, endpoints in SETTINGS.values())
+    assert len(api) == loaded * 2, "each setting's endpoints and the peer's, at c8 and c32"
+    assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in api.values())
+    assert all(figure["rps_vs_peer"] > 0 for name, figure in api.items() if not name.startswith(PEER))
+    assert "wsgi:app" in sections["api"][PEER_COMMAND]["command"]
+    assert {"inner loop: saved change to its first response", "make test (the whole suite)"} <= set(
+        sections["devcontainer"])
+    assert "make up's stack, inner loop: saved change to its first response" in sections["stack"]
     observability = sections["observability"]
     assert len(observability) == len(OBSERVABILITY_SETTINGS)
     assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in observability.values())
@@ -39,4 +45,4 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert maintenance["failed reads"]["baseline"]["median"] > 0, "the stop-the-world run failed no read: no load?"
     assert maintenance["migration wall, container start included"]["median"] > 0
     table = (tmp_path / "latest.md").read_text()
-    assert "GET /v1/todos/<id>" in table and "shallot:" in table
+    assert "GET /v1/todos/<id>" in table and "against the peer" in table
