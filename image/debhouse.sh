@@ -6,7 +6,7 @@
 # On a host without apt the folder stays empty and the build falls back to apt-get inside.
 set -euo pipefail
 
-: "${DEB_PACKAGES:=make git}"
+: "${DEB_PACKAGES:=make git nginx}"
 
 # packages_missing_from BASE_IMAGE: DEB_PACKAGES and their dependencies that BASE_IMAGE lacks.
 packages_missing_from() {

@@ -1,6 +1,7 @@
 """Slow clients and big bodies, against the running service: a body over the limit gets 413 before
-it has been sent in full, declared or chunked; a client that stalls mid-request holds its gunicorn
-worker no longer than the configured timeout, and then the service answers again."""
+it has been sent in full, declared or chunked; a client that stalls mid-request does not keep the
+service from answering others (nginx holds it, and drops it after its client timeouts), and its
+connection is closed."""
 
 import http.client
 import json

@@ -70,6 +70,14 @@ class ErrorShapeTest(unittest.TestCase):
         error = self.assertError(response, 413, "payload_too_large")
         self.assertEqual(error["details"], {"max_bytes": 1000})
 
+    def test_a_body_nginx_refused_for_its_size_is_413(self):
+        # nginx passes the request on without its body, marked (deploy/nginx.conf).
+        response = self.client.post(
+            "/v1/todos", content_type="application/json", headers={"X-Body-Over-Limit": "1"}
+        )
+        error = self.assertError(response, 413, "payload_too_large")
+        self.assertEqual(error["details"], {"max_bytes": 1000})
+
     def test_a_chunked_body_within_the_limit_is_read_whole(self):
         response = self.client.post(
             "/v1/todos",
