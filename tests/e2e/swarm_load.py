@@ -5,7 +5,10 @@ of the service there would be (standard library only, so the project's image can
 
 Threads send without pause until SIGTERM, each request on a connection of its own (gunicorn's
 sync workers close every connection), so every request asks Swarm's DNS for the service and
-goes to the replica it answers. Each answer is a JSON line in OUT: what was asked, when, how
+goes to the replica it answers. A lookup that fails, and a connection refused (nothing was
+sent), are tried again (up to LOOKUPS times, as a client's resolver and connection pool would),
+and counted: with the test's `endpoint_mode: dnsrr` the names change as tasks come and go,
+where Swarm's default virtual IP never does. Each answer is a JSON line in OUT: what was asked, when, how
 long it took, the status or the failure, and the replica's address.
 """
 
@@ -13,12 +16,14 @@ import http.client
 import json
 import random
 import signal
+import socket
 import sys
 import threading
 import time
 
 THREADS = 6
 TIMEOUT = 5.0
+LOOKUPS = 5
 
 
 def main(host: str, port: str, rows: str, out: str) -> None:
@@ -57,10 +62,10 @@ def _send(seed, host, port, rows, stop, record):
             method, path, body = "GET", "/v1/todos?page=1&per_page=20", None
         else:
             method, path, body = "GET", f"/v1/todos/{rng.randint(1, rows)}", None
-        connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
         line["at"] = time.time()
+        connection = None
         try:
-            connection.connect()
+            connection = _connect(host, port, line)
             line["peer"] = connection.sock.getpeername()[0]
             connection.request(method, path, body, {"Content-Type": "application/json"})
             response = connection.getresponse()
@@ -71,8 +76,37 @@ def _send(seed, host, port, rows, stop, record):
             line.update(status=None, failure=type(error).__name__, error=str(error)[:200])
         finally:
             line["seconds"] = time.time() - line["at"]
-            connection.close()
+            if connection is not None:
+                connection.close()
         record(line)
+
+
+def _connect(host, port, line):
+    """A connection to a replica. A refused one (a replica gone, its address still in DNS for a
+    moment) sent nothing, so it is tried again on a fresh lookup, and counted."""
+    for attempt in range(1, LOOKUPS + 1):
+        connection = http.client.HTTPConnection(_look_up(host, port, line), port, timeout=TIMEOUT)
+        try:
+            connection.connect()
+            return connection
+        except ConnectionRefusedError:
+            if attempt == LOOKUPS:
+                raise
+            line["connects_refused"] = attempt
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
+def _look_up(host, port, line):
+    """One replica's address, as Swarm's DNS answers for HOST; a failed lookup is asked again."""
+    for attempt in range(1, LOOKUPS + 1):
+        try:
+            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0]
+        except socket.gaierror:
+            if attempt == LOOKUPS:
+                raise
+            line["lookups_repeated"] = attempt
+            time.sleep(0.1)
 
 
 if __name__ == "__main__":

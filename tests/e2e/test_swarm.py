@@ -148,6 +148,12 @@ class Load:
     def failed(self):
         return [r for r in self.records if r["status"] is None or r["status"] >= 500]
 
+    def lookups_repeated(self):
+        return sum(r.get("lookups_repeated", 0) for r in self.records)
+
+    def connects_refused(self):
+        return sum(r.get("connects_refused", 0) for r in self.records)
+
     def classes(self):
         counts = {}
         for record in self.records:
@@ -269,7 +275,8 @@ def test_a_rolling_update_to_a_new_tag_fails_no_request(stack):
     peers_after = {r["peer"] for r in load.records if r["at"] > rolled}
     print(f"\nswarm roll to {stack.release}: {rolled - started:.1f}s until {REPLICAS} replicas were replaced, "
           f"start-first, {completed - started:.1f}s until the update completed (its monitor period); "
-          f"answers {load.classes()}; failed {len(load.failed())}; replicas serving afterwards {len(peers_after)}")
+          f"answers {load.classes()}; failed {len(load.failed())}; replicas serving afterwards {len(peers_after)}; "
+          f"DNS lookups asked again {load.lookups_repeated()}")
 
 
 def test_a_killed_replica_is_replaced_and_only_its_requests_in_flight_fail(stack):
@@ -292,7 +299,8 @@ def test_a_killed_replica_is_replaced_and_only_its_requests_in_flight_fail(stack
     print(f"\nswarm kill: replica {victim[:12]} ({address}) replaced in {replaced - died:.1f}s; "
           f"answers {load.classes()}; failed {len(failed)}, all in flight on the killed replica "
           f"({len([r for r in in_flight if r['kind'] != 'write'])} reads, "
-          f"{len([r for r in in_flight if r['kind'] == 'write'])} writes); after the kill 0 of {len(served)} failed")
+          f"{len([r for r in in_flight if r['kind'] == 'write'])} writes); after the kill 0 of {len(served)} failed; "
+          f"connections refused and tried again (the dead replica still in DNS) {load.connects_refused()}")
 
 
 def _moment(text):
