@@ -10,6 +10,9 @@ WHEELHOUSE := $(BUILD)/wheelhouse
 DEBHOUSE := $(BUILD)/debs
 TEMPLATE := $(BUILD)/template
 TEMPLATE_GIT := $(BUILD)/template.git
+# The Debian packages the image adds to its base: make for the projects' Makefiles, git for
+# `new` and `update`, nginx in front of the generated service's gunicorn.
+export DEB_PACKAGES := make git nginx
 
 # BuildKit where the buildx plugin exists; the classic builder elsewhere (the Dockerfile works with both).
 export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 1 || echo 0)
@@ -39,7 +42,7 @@ $(WHEELHOUSE)/.complete: image/requirements.lock $(shell find image/cli runtime/
 
 wheelhouse: $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete ## Download what the image installs, on the host (build/wheelhouse, build/debs)
 
-$(DEBHOUSE)/.complete: image/debhouse.sh $(BASE_IMAGES_MK)
+$(DEBHOUSE)/.complete: image/debhouse.sh $(BASE_IMAGES_MK) Makefile
 	image/debhouse.sh $(DEBHOUSE) $(PYTHON_IMAGE)
 	touch $@
 
@@ -64,6 +67,7 @@ image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete template-
 	docker build --file image/Dockerfile --tag $(IMAGE) \
 		--build-arg PYTHON_IMAGE=$(PYTHON_IMAGE) \
 		--build-arg POSTGRES_IMAGE=$(POSTGRES_IMAGE) \
+		--build-arg DEB_PACKAGES="$(DEB_PACKAGES)" \
 		--build-arg IMAGE_NAME=$(IMAGE) \
 		--build-arg SHALLOT_VERSION=$$(cat VERSION) \
 		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Downloads, on the host, the Debian packages the image adds to its base (DEB_PACKAGES,
-# default: make for the projects' Makefiles, git for `new` and `update`), into $1, with
+# Downloads, on the host, the Debian packages the image adds to its base (DEB_PACKAGES, which
+# the Makefile sets: make for the projects' Makefiles, git for `new` and `update`, nginx in
+# front of the generated service's gunicorn), into $1, with
 # whatever they need that the base image ($2) lacks: apt works that out against the base's
 # own package list. The image build installs them with dpkg and needs no network.
 # On a host without apt the folder stays empty and the build falls back to apt-get inside.
 set -euo pipefail
 
-: "${DEB_PACKAGES:=make git nginx}"
+: "${DEB_PACKAGES:?set DEB_PACKAGES to the Debian packages the image adds (the Makefile does)}"
 
 # packages_missing_from BASE_IMAGE: DEB_PACKAGES and their dependencies that BASE_IMAGE lacks.
 packages_missing_from() {
