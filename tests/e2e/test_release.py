@@ -76,8 +76,15 @@ def registry(tmp_path_factory):
         docker("image", "rm", "--force", *mine, check=False)
 
 
+# What an enclosing make (`make test`) exports, which a clone's own Makefile must not inherit: the
+# older release's Makefile knows nothing of today's DEB_PACKAGES, for one.
+ENCLOSING_MAKE = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "DEB_PACKAGES", "DOCKER_BUILDKIT")
+
+
 def _make(folder: Path, *arguments: str) -> None:
-    result = subprocess.run(["make", "-C", str(folder), *arguments], capture_output=True, text=True, timeout=1800)
+    env = {name: value for name, value in os.environ.items() if name not in ENCLOSING_MAKE}
+    result = subprocess.run(["make", "-C", str(folder), *arguments], env=env, capture_output=True, text=True,
+                            timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
