@@ -1,6 +1,5 @@
 """`shallot update`: bring a project to a newer shallot release, run with that release's image."""
 
-import subprocess
 from pathlib import Path
 
 import click
@@ -112,9 +111,8 @@ def _relock(folder: Path, pyproject_conflicted: bool) -> list[str]:
     if pyproject_conflicted:
         return ["uv.lock (run `make lock` once pyproject.toml is resolved)"]
     lock = folder / "uv.lock"
-    if lock.is_file() and not has_conflict_markers(lock):
-        if _lock_is_current(folder):
-            return []
+    if lock.is_file() and not has_conflict_markers(lock) and _lock_is_current(folder):
+        return []
     git.run(folder, "checkout", "HEAD", "--", "uv.lock")
     try:
         uv.run(folder, "lock", what="cannot lock")
@@ -124,11 +122,12 @@ def _relock(folder: Path, pyproject_conflicted: bool) -> list[str]:
 
 
 def _lock_is_current(folder: Path) -> bool:
-    with uv.trusted(folder) as environ:
-        result = subprocess.run(  # noqa: S603 - our own arguments
-            ["uv", "lock", "--check", "--offline"], cwd=folder, env=environ, capture_output=True, check=False  # noqa: S607
-        )
-    return result.returncode == 0
+    """Whether uv.lock satisfies pyproject.toml as merged, asked of uv without the network."""
+    try:
+        uv.run(folder, "lock", "--check", "--offline", what="uv.lock is not current")
+    except ShallotError:
+        return False
+    return True
 
 
 def _roll_back(folder: Path) -> None:
