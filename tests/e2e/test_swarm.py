@@ -151,8 +151,8 @@ class Load:
     def lookups_repeated(self):
         return sum(r.get("lookups_repeated", 0) for r in self.records)
 
-    def connects_refused(self):
-        return sum(r.get("connects_refused", 0) for r in self.records)
+    def connects_retried(self):
+        return sum(r.get("connects_retried", 0) for r in self.records)
 
     def classes(self):
         counts = {}
@@ -300,7 +300,8 @@ def test_a_killed_replica_is_replaced_and_only_its_requests_in_flight_fail(stack
           f"answers {load.classes()}; failed {len(failed)}, all in flight on the killed replica "
           f"({len([r for r in in_flight if r['kind'] != 'write'])} reads, "
           f"{len([r for r in in_flight if r['kind'] == 'write'])} writes); after the kill 0 of {len(served)} failed; "
-          f"connections refused and tried again (the dead replica still in DNS) {load.connects_refused()}")
+          f"connects refused or unanswered and tried again (the dead replica still in DNS) "
+          f"{load.connects_retried()}")
 
 
 def _moment(text):
