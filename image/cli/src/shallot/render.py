@@ -52,41 +52,18 @@ def _current_umask() -> int:
     return mask
 
 
-@contextlib.contextmanager
-def _untracked_files():
-    """copier asks git, once per file it writes, whether the destination's git index needs the
-    file's executable bit: a git process each, about 150 for a project. A new project's files
-    are tracked by no index, so the answer is always no; copier is told git is not there for
-    that question only."""
-    import copier._main as copier_main  # noqa: PLC0415, PLC2701 - copier's version is pinned by the image
-
-    asked = copier_main.is_git_available
-    copier_main.is_git_available = lambda: False
-    try:
-        yield
-    finally:
-        copier_main.is_git_available = asked
-
-
 def render(answers: Answers, target: Path, template: Path | None = None, finish=None) -> str | None:
     """Render ANSWERS into TARGET (absent or empty), calling FINISH(folder) on the rendered folder
     before it takes TARGET's place; returns what FINISH returns. On any failure nothing is left
     behind."""
-    from copier import run_copy  # imported here: it is slow to import and only `new` needs it
+    from shallot import quick_copier  # imported here: copier is slow to import, and only `new` needs it
 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".shallot-new", dir=target.parent))
     try:
         os.chmod(staging, 0o777 & ~_current_umask())
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), _untracked_files():
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            run_copy(
-                str(template or template_dir()),
-                str(staging),
-                data=answers.as_data(),
-                defaults=True,
-                overwrite=True,
-                quiet=True,
-            )
+            quick_copier.copy(template or template_dir(), staging, answers.as_data())
         history = release_history()
         if history is not None and template is None:
             _record_release(staging / ANSWERS_FILE, history)
