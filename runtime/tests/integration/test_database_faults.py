@@ -1,13 +1,17 @@
 """The database away or too slow: requests get 503 with Retry-After, never a 500 or a hang."""
 
 import socket
+import time
 import unittest
 from datetime import timedelta
+from unittest import mock
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from shallot_runtime import Operations
+from shallot_runtime.adapters.database import engine as engine_module
 from shallot_runtime.adapters.database.engine import create_database_engine, end_session
 from shallot_runtime.testing import FixedWindows
 from tests.project import PROJECT_ROOT
@@ -87,3 +91,45 @@ class BrokenSessionTest(OwnDatabaseTestCase):
             end_session(session)
         with Session(engine) as next_session:
             self.assertEqual(next_session.execute(text("SELECT 1")).scalar_one(), 1)
+
+
+class DroppedConnectionTest(OwnDatabaseTestCase):
+    """A pooled connection the database dropped (a restart, a proxy's idle timeout)."""
+
+    def setUp(self):
+        super().setUp()
+        self.admin = create_engine(self.url)
+        self.addCleanup(self.admin.dispose)
+
+    def engine_checking_after(self, idle):
+        with mock.patch.object(engine_module, "IDLE_BEFORE_CHECK", idle):
+            engine = create_database_engine(self.url)
+        self.addCleanup(engine.dispose)
+        return engine
+
+    def drop(self, backend):
+        with self.admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+
+    def test_one_idle_past_the_limit_is_checked_and_replaced_before_use(self):
+        engine = self.engine_checking_after(timedelta(seconds=0.2))
+        dropped = _backend(engine)
+        self.drop(dropped)
+        time.sleep(0.5)
+        self.assertNotEqual(_backend(engine), dropped)
+
+    def test_one_used_within_the_limit_is_not_checked_and_its_failure_empties_the_pool(self):
+        engine = self.engine_checking_after(timedelta(minutes=5))
+        with engine.connect() as first, engine.connect() as second:
+            backends = [c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in (first, second)]
+        for backend in backends:
+            self.drop(backend)
+        with self.assertRaises(OperationalError):
+            _backend(engine)
+        # The failure invalidated every pooled connection made before it: the other one too.
+        self.assertNotIn(_backend(engine), backends)
+
+
+def _backend(engine):
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()

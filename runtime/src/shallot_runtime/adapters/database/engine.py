@@ -1,11 +1,13 @@
 """The engine, guarded and bounded in time, and ending sessions quietly."""
 
 import logging
+import time
 from datetime import timedelta
 
-from sqlalchemy import URL, Engine, create_engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from shallot_runtime.adapters.database.connect_guard import ConnectGuard
 
@@ -20,6 +22,12 @@ TCP_KEEPALIVE = {
     "keepalives_interval": 2,
     "keepalives_count": 2,
 }
+# A pooled connection left unused this long is checked (one round trip) before it is used
+# again: the database may have restarted, or something between dropped it, meanwhile. Under
+# load connections are never idle this long, so no request pays for a check; one that finds a
+# connection broken all the same gets 503, and the pool drops every connection made before it.
+IDLE_BEFORE_CHECK = timedelta(seconds=2)
+_IDLE_SINCE = "shallot_runtime.idle_since"
 
 
 def create_database_engine(
@@ -47,12 +55,32 @@ def create_database_engine(
         connect_args["application_name"] = application_name
     engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_timeout=connect_timeout.total_seconds(),
         connect_args=connect_args,
     )
     ConnectGuard(connect_timeout.total_seconds()).install(engine)
+    _check_after_idle(engine, IDLE_BEFORE_CHECK.total_seconds())
     return engine
+
+
+def _check_after_idle(engine: Engine, idle_seconds: float) -> None:
+    """SQLAlchemy's pre-ping, for connections idle IDLE_SECONDS or more only: one that fails
+    it is replaced by a new one before anyone uses it."""
+
+    @event.listens_for(engine, "checkin")
+    def note_idle_since(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def check_if_idle(dbapi_connection: object, record: ConnectionPoolEntry, _proxy: object) -> None:
+        # The record's info goes with its connection: a new one has none, and needs no check.
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(f"an idle pooled connection failed its check: {error}") from error
 
 
 def end_session(session: Session) -> None:
