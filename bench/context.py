@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.e2e.docker_helpers import compose_command, docker
 
 REPO = Path(__file__).resolve().parents[1]
+SLOW_RUNS = 3
 
 
 @dataclasses.dataclass
@@ -20,6 +21,12 @@ class Context:
     quick: bool
     project: Path | None = None
     project_image: str | None = None
+
+    @property
+    def slow_runs(self) -> int:
+        """Runs of a figure that takes seconds each (a stack's start, a build, a migration under
+        load): three at most, to keep `make bench` within 15 minutes."""
+        return min(self.runs, SLOW_RUNS)
 
     @property
     def compose(self) -> list[str]:

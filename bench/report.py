@@ -26,7 +26,8 @@ def markdown(results: dict) -> str:
     machine = results["machine"]
     lines = [
         f"Measured {results['date']} on {machine['cores']} cores, {machine['memory_gib']} GiB, "
-        f"Docker {machine['docker']}, {machine['compose']}; median of {results['runs']} runs"
+        f"Docker {machine['docker']}, {machine['compose']}; median of {results['runs']} runs, or fewer for "
+        f"figures that take seconds each (each figure's `runs` in latest.json)"
         f"{' (quick run)' if results['quick'] else ''}; the whole run took {results['total_seconds'] / 60:.1f} min.",
         "",
         "| image | size (MB) | layers |",

@@ -11,7 +11,6 @@ from bench.stats import repeat
 from tests.e2e.devcontainer_cli import DevContainer
 from tests.e2e.docker_helpers import free_port, unique, wait_for_http
 
-TEST_RUNS = 3  # of each `make test` figure: three, to keep `make bench` within 15 minutes
 TESTS = {
     "make test-unit (unit tests alone)": "make test-unit",
     "make test-integration (integration tests alone)": "make test-integration",
@@ -43,16 +42,16 @@ def measure(context) -> dict:
     try:
         figures = {
             "open to ready, cold (no containers)":
-                repeat(context.runs, open_cold, before=lambda: devcontainer.compose("down", "--volumes")),
+                repeat(context.slow_runs, open_cold, before=lambda: devcontainer.compose("down", "--volumes")),
             "open to ready, warm (containers stopped)":
-                repeat(context.runs, open_warm, before=lambda: devcontainer.compose("stop")),
+                repeat(context.slow_runs, open_warm, before=lambda: devcontainer.compose("stop")),
         }
         container = devcontainer.up()  # open since the last warm run
         figures["inner loop: saved change to its first response"] = inner_loop.measure(
             context.project, base, context.runs)
         for name, command in TESTS.items():
             command = f"POSTGRES_IMAGE={context.postgres_image} {command}"
-            figures[name] = repeat(min(context.runs, TEST_RUNS),
+            figures[name] = repeat(context.slow_runs,
                                    lambda command=command: devcontainer.exec(container, command))
     finally:
         devcontainer.compose("down", "--volumes", check=False)

@@ -19,8 +19,8 @@ def measure(context) -> dict:
     # A copy of the bench's project: its image's layers are cached already.
     with loaded_stack(context.image, context.postgres_image, context.workspace("maintenance"),
                       seed_rows=rows, project=context.project) as stack:
-        window = [_in_a_window(stack, f"w{run}", settle) for run in range(context.runs)]
-        stopped = [_stop_the_world(stack, f"s{run}", settle) for run in range(context.runs)]
+        window = [_in_a_window(stack, f"w{run}", settle) for run in range(context.slow_runs)]
+        stopped = [_stop_the_world(stack, f"s{run}", settle) for run in range(context.slow_runs)]
     baseline = "stop the world"
     return {
         name: with_baseline(summary([run[key] for run in window], unit),

@@ -67,7 +67,7 @@ def measure(context) -> dict:
                 apps[setting] = service.start_app(None, "", [*env, f"OTEL_SERVICE_NAME={_service_name(setting)}"])
                 _wrk(apps[setting][1] + path, None, 8, 1)  # warm-up, not counted
             for concurrency in concurrencies:
-                for _ in range(context.runs):
+                for _ in range(context.slow_runs):
                     for setting, (_, base) in apps.items():
                         runs[setting, concurrency].append(_wrk(base + path, None, concurrency, seconds))
             for app, _ in apps.values():

@@ -6,7 +6,7 @@ import subprocess
 from bench.stats import repeat
 
 
-COLD_RUNS = 3
+COLD_RUNS = 2  # the slowest figure of the run: some 50 to 90 s each on this kind of machine
 
 
 def measure(context) -> dict:
@@ -16,9 +16,7 @@ def measure(context) -> dict:
         subprocess.run(["docker", "build", "--quiet", *options, "--build-arg", f"SHALLOT_IMAGE={context.image}",
                         "--tag", tag, str(context.project)], check=True, capture_output=True)
 
-    # The slowest figure of the run (some 45 s each): three runs, not five, to keep `make bench`
-    # within 15 minutes.
-    cold = repeat(min(context.runs, COLD_RUNS), lambda: build("--no-cache"))
+    cold = repeat(min(context.slow_runs, COLD_RUNS), lambda: build("--no-cache"))
     app = context.project / "src" / "app.py"
     original = app.read_text()
     changes = iter(range(context.runs))

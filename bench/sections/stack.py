@@ -40,8 +40,8 @@ def measure(context) -> dict:
         ready()
 
     try:
-        cold = repeat(context.runs, cold_up, before=lambda: compose("down", "--volumes"))
-        warm = repeat(context.runs, warm_up, before=lambda: compose("stop"))
+        cold = repeat(context.slow_runs, cold_up, before=lambda: compose("down", "--volumes"))
+        warm = repeat(context.slow_runs, warm_up, before=lambda: compose("stop"))
         compose("up", "-d", "--no-build", "db", "app", files=DEV_FILES)  # as `make up` starts it
         ready()
         reload = inner_loop.measure(project, f"http://127.0.0.1:{port}", context.runs)
