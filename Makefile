@@ -99,7 +99,7 @@ test-runtime: $(RUNTIME_VENV)/.installed $(BASE_IMAGES_MK) ## The runtime librar
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
 	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) SHALLOT_TEST_PYTHON_IMAGE=$(PYTHON_IMAGE) \
 		SHALLOT_TEST_PROMETHEUS_IMAGE=$(PROMETHEUS_IMAGE) \
-		$(VENV)/bin/pytest tests/e2e
+		$(VENV)/bin/pytest --durations=20 tests/e2e
 
 bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and the README table
 	IMAGE=$(IMAGE) PYTHON_IMAGE=$(PYTHON_IMAGE) POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/python -m bench.run
