@@ -4,6 +4,7 @@ compose (whichever of `docker compose` / `docker-compose` this machine has)."""
 import json
 import secrets
 import subprocess
+import time
 
 import pytest
 
@@ -87,3 +88,39 @@ def test_the_database_password_can_be_a_compose_secret_file(stack):
     ignored = subprocess.run(["git", "-C", str(project), "check-ignore", "secrets/postgres_password", ".env"],
                              capture_output=True, text=True)
     assert ignored.stdout.split() == ["secrets/postgres_password", ".env"]
+
+
+def test_make_ups_service_serves_saved_code_and_shows_code_that_does_not_parse(stack):
+    """`make up`'s gunicorn reloads its workers as soon as code under src/ is saved (its master
+    watches it: deploy/gunicorn.conf.py) and does not restart itself; a file that does not parse
+    is answered as a 500 until it is fixed, and the service stays up."""
+    make, http, project = stack
+    make("up")
+    make("migrate")
+    constants = project / "src/domain/constants.py"
+    original = constants.read_text()
+
+    def page_size():
+        status, _, body = http.request("GET", "/v1/todos")
+        return body["per_page"] if status == 200 else status
+
+    constants.write_text(original.replace("DEFAULT_PAGE_SIZE = 20", "DEFAULT_PAGE_SIZE = 23"))
+    _wait_for(lambda: page_size() == 23)
+    constants.write_text(original + "def unfinished(:\n")
+    _wait_for(lambda: page_size() == 500)
+    constants.write_text(original.replace("DEFAULT_PAGE_SIZE = 20", "DEFAULT_PAGE_SIZE = 24"))
+    _wait_for(lambda: page_size() == 24)
+
+    (app,) = docker("ps", "--quiet", "--filter", f"label=com.docker.compose.project.working_dir={project}",
+                    "--filter", "label=com.docker.compose.service=app").stdout.split()
+    result = docker("logs", app)
+    logs = result.stdout + result.stderr
+    assert logs.count("code changed under /app/src; reloading the workers") >= 3, logs[-3000:]
+    assert logs.count("Starting gunicorn") == 1, "the master restarted"
+
+
+def _wait_for(condition, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not so after {timeout}s"
+        time.sleep(0.2)
