@@ -1,7 +1,8 @@
 """copier, set up for a render that asks nothing: `new` has every answer before it renders.
 
 Three costs of a plain `copier copy` that such a render does not need (copier's version is
-pinned by the image; each is undone if copier changes under it):
+pinned by the image, and tests/unit/test_quick_copier.py checks the project is the one copier's
+own `copier copy` renders):
 
 - the prompt libraries (questionary, prompt_toolkit), some 0.2 s to import: the names copier
   takes from them stand in until first used, and then import the real ones;
@@ -72,8 +73,10 @@ def _untracked_files(copier_main: types.ModuleType) -> Iterator[None]:
 def copy(template: Path, destination: Path, data: dict) -> None:
     """Renders TEMPLATE into DESTINATION with DATA and every other answer its default."""
     copier_main = _import_copier()
-    settings = {"data": data, "defaults": True, "overwrite": True, "quiet": True}
-    with _untracked_files(copier_main), copier_main.Worker(src_path=str(template), dst_path=destination, **settings) as worker:
+    worker = copier_main.Worker(
+        src_path=str(template), dst_path=destination, data=data, defaults=True, overwrite=True, quiet=True
+    )
+    with _untracked_files(copier_main), worker:
         environment = worker.jinja_env
         environment.from_string = functools.cache(environment.from_string)
         worker.run_copy()
