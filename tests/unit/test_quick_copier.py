@@ -40,3 +40,18 @@ def test_copier_is_imported_without_the_prompt_libraries_which_are_imported_when
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == ["[]", "questionary.prompts.common", "questionary.prompt"]
+
+
+def test_no_pydantic_plugin_is_looked_for_and_the_setting_is_left_as_it_was(tmp_path):
+    script = (
+        "import os, sys\n"
+        "from pydantic.plugin import _loader\n"
+        "from shallot import quick_copier\n"
+        "looked = []\n"
+        "_loader.entry_points = lambda *a, **k: looked.append(1) or []\n"
+        f"quick_copier.copy(quick_copier.Path({str(template_dir())!r}), quick_copier.Path({str(tmp_path / 'p')!r}),"
+        " {'project_name': 'ledger-api'})\n"
+        "print(len(looked), os.environ.get('PYDANTIC_DISABLE_PLUGINS'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["0", "None"]
