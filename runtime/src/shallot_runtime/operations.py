@@ -4,6 +4,7 @@
     operations.init_app(app, error_response=error_response)   # the gate and the database's 503s
     operations.readiness.check()                              # what /readyz reports
     operations.engine                                         # the app's engine: guarded, bounded
+    operations.read_engine                                    # the same, for work that only reads
 
 Nothing connects until it is used. manage.py's commands (`shallot_runtime.cli`) build their
 own tools from it: an engine of their own, the window store, the migrator.
@@ -55,6 +56,13 @@ class Operations:
         self.engine = create_database_engine(
             database_url, connect_timeout=connect_timeout, statement_timeout=statement_timeout
         )
+        # Its statements stand alone (autocommit): a read is one round trip, not three.
+        self.read_engine = create_database_engine(
+            database_url,
+            connect_timeout=connect_timeout,
+            statement_timeout=statement_timeout,
+            autocommit=True,
+        )
         # Each process watches the window from a thread of its own, started on first use.
         self._windows = windows or MaintenanceMonitor(database_url, self.clock)
         self.gate = MaintenanceGate(self._windows, self.clock)
@@ -88,6 +96,12 @@ class Operations:
         if isinstance(self._windows, MaintenanceMonitor):
             self._windows.stop()
         self.engine.dispose()
+        self.read_engine.dispose()
+
+    @property
+    def engines(self) -> tuple[Engine, Engine]:
+        """The app's engines: for metrics and traces that cover every statement."""
+        return self.engine, self.read_engine
 
 
 @dataclass(frozen=True)

@@ -42,5 +42,10 @@ def build_operations(database: DatabaseSettings) -> Operations:
 def build_container(config: Config) -> Container:
     operations = build_operations(config.database)
     sessions = sessionmaker(operations.engine, expire_on_commit=False)
-    todo_service = TodoService(lambda: SqlAlchemyUnitOfWork(sessions), clock=SystemClock())
+    reads = sessionmaker(operations.read_engine)
+    todo_service = TodoService(
+        lambda: SqlAlchemyUnitOfWork(sessions),
+        clock=SystemClock(),
+        reads=lambda: SqlAlchemyUnitOfWork(reads),
+    )
     return Container(todo_service=todo_service, operations=operations, close=operations.close)

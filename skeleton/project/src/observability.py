@@ -23,10 +23,10 @@ MAINTENANCE_MODES = ("off", *(mode.value for mode in MaintenanceMode))
 def init_observability(app: Flask, config: Config, operations: Operations) -> None:
     if config.metrics_enabled:
         registry = CollectorRegistry()
-        PoolMetrics(registry).watch(operations.engine)
+        PoolMetrics(registry).watch(*operations.engines)
         live = [ServiceState(operations)]
         init_metrics(app, registry, live=live, port=config.metrics_port)
-    instrument(app, operations.engine)
+    instrument(app, *operations.engines)
 
 
 class ServiceState:

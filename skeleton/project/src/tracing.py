@@ -46,12 +46,13 @@ def stop_tracing() -> None:
         provider.shutdown()
 
 
-def instrument(app: Flask, engine: Engine) -> None:
-    """Spans for the app's requests and for the statements on the engine's connections (only
-    this engine's: the runtime's own, which watch the maintenance window, stay quiet)."""
+def instrument(app: Flask, *engines: Engine) -> None:
+    """Spans for the app's requests and for the statements on these engines' connections (only
+    theirs: the runtime's own, which watch the maintenance window, stay quiet)."""
     if tracing_enabled():
         FlaskInstrumentor().instrument_app(app, request_hook=_ids_for_the_access_log)
-        event.listen(engine, "connect", _trace_statements)
+        for engine in engines:
+            event.listen(engine, "connect", _trace_statements)
 
 
 def _trace_statements(connection: object, _record: object) -> None:

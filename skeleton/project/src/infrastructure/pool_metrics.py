@@ -20,18 +20,20 @@ class PoolMetrics:
             multiprocess_mode="livesum",
         )
 
-    def watch(self, engine: Engine) -> None:
-        """Updates the gauges at each checkout and checkin of the engine's pool (a QueuePool)."""
-        pool = engine.pool
-        if not isinstance(pool, QueuePool):
-            return
+    def watch(self, *engines: Engine) -> None:
+        """Updates the gauges at each checkout and checkin of the engines' pools (QueuePools),
+        to their sums."""
+        pools = [engine.pool for engine in engines if isinstance(engine.pool, QueuePool)]
+        figures = dict.fromkeys(pools, (0, 0))  # each pool's: checked out, overflow
 
-        def update(returning: int) -> None:
+        def update(pool: QueuePool, returning: int) -> None:
             # The checkin event comes just before the connection is back; a connection that
             # comes back to a full pool is closed, and the overflow shrinks instead.
             closing = returning if pool.checkedin() >= pool.size() else 0
-            self.checked_out.set(pool.checkedout() - returning)
-            self.overflow.set(max(pool.overflow() - closing, 0))
+            figures[pool] = (pool.checkedout() - returning, max(pool.overflow() - closing, 0))
+            self.checked_out.set(sum(out for out, _ in figures.values()))
+            self.overflow.set(sum(over for _, over in figures.values()))
 
-        event.listen(pool, "checkout", lambda *_: update(returning=0))
-        event.listen(pool, "checkin", lambda *_: update(returning=1))
+        for pool in pools:
+            event.listen(pool, "checkout", lambda *_, pool=pool: update(pool, returning=0))
+            event.listen(pool, "checkin", lambda *_, pool=pool: update(pool, returning=1))

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import sessionmaker
 
 from src.domain.models import Todo
@@ -11,6 +11,10 @@ from src.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 from tests.support.database import DatabaseTestCase
 
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
+HELD_TRANSACTIONS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND state = 'idle in transaction'"
+)
 
 
 class UnitOfWorkTest(DatabaseTestCase):
@@ -35,3 +39,25 @@ class UnitOfWorkTest(DatabaseTestCase):
             work.todos.add(Todo.create("one", NOW))
             raise RuntimeError("the second write failed")
         self.assertEqual(self.stored(), 0)
+
+
+class UnitOfWorkForReadsTest(DatabaseTestCase):
+    """On an engine in autocommit, as the app's reads are: no transaction is held open."""
+
+    def setUp(self):
+        super().setUp()
+        with self.engine.begin() as connection:
+            connection.execute(insert(TodoRecord).values(title="one", done=False, created_at=NOW))
+
+    def transactions_held_after_a_read(self, engine):
+        with SqlAlchemyUnitOfWork(sessionmaker(engine)) as work:
+            self.assertEqual(work.todos.get(1).title, "one")
+            with self.engine.connect() as observer:
+                return observer.scalar(text(HELD_TRANSACTIONS))
+
+    def test_a_read_in_autocommit_holds_no_transaction(self):
+        read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.assertEqual(self.transactions_held_after_a_read(read_engine), 0)
+
+    def test_a_read_in_a_transaction_holds_it_until_the_end(self):
+        self.assertEqual(self.transactions_held_after_a_read(self.engine), 1)

@@ -36,12 +36,16 @@ def create_database_engine(
     *,
     connect_timeout: timedelta = DEFAULT_CONNECT_TIMEOUT,
     statement_timeout: timedelta | None = None,
+    autocommit: bool = False,
 ) -> Engine:
     """`application_name` shows in pg_stat_activity, e.g. who holds a lock.
 
     `connect_timeout` bounds each attempt to connect (the host name lookup too, see
     ConnectGuard); `statement_timeout`, when given, bounds every statement of every session
-    (PostgreSQL cancels it and the caller gets an error).
+    (PostgreSQL cancels it and the caller gets an error). With `autocommit`, each statement
+    stands alone: no BEGIN before it and no ROLLBACK after, one round trip where a transaction
+    takes three; for work that only reads (at READ COMMITTED each statement of a transaction
+    sees the data committed before it began anyway).
     """
     connect_args: dict[str, object] = {
         "connect_timeout": max(1, round(connect_timeout.total_seconds())),
@@ -57,6 +61,7 @@ def create_database_engine(
         url,
         pool_timeout=connect_timeout.total_seconds(),
         connect_args=connect_args,
+        **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}),
     )
     ConnectGuard(connect_timeout.total_seconds()).install(engine)
     _check_after_idle(engine, IDLE_BEFORE_CHECK.total_seconds())

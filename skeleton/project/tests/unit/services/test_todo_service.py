@@ -1,6 +1,7 @@
 import unittest
 
 from src.domain.exceptions import RuleViolation, TodoAlreadyCompleted, TodoNotFound
+from src.domain.models import Todo
 from src.services.todo_service import TodoService
 from tests.support.fakes import FakeUnitOfWork, FixedClock
 
@@ -80,3 +81,28 @@ class TodoServiceTest(unittest.TestCase):
         self.service.delete(todo.id)
         with self.assertRaises(TodoNotFound):
             self.service.delete(todo.id)
+
+
+class ReadsTest(unittest.TestCase):
+    """Use cases that only read take the unit of work for reads; the others the usual one."""
+
+    def setUp(self):
+        self.work, self.reads = FakeUnitOfWork(), FakeUnitOfWork()
+        self.opened = []
+        self.service = TodoService(
+            lambda: self.opened.append("work") or self.work,
+            FixedClock(),
+            reads=lambda: self.opened.append("reads") or self.reads,
+        )
+
+    def test_get_and_list_read_through_the_unit_of_work_for_reads(self):
+        stored = self.reads.todos.add(Todo.create("Read me", FixedClock().now()))
+        self.assertEqual(self.service.get(stored.id).title, "Read me")
+        self.assertEqual(self.service.list(page=1, per_page=10).total, 1)
+        self.assertEqual(self.opened, ["reads", "reads"])
+
+    def test_changes_go_through_the_usual_unit_of_work(self):
+        todo = self.service.create("Write me")
+        self.service.update(todo.id, done=True)
+        self.service.delete(todo.id)
+        self.assertEqual(self.opened, ["work", "work", "work"])
