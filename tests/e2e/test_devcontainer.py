@@ -45,9 +45,16 @@ def test_open_the_devcontainer_and_work_inside_it(devcontainer, postgres_image):
     # Docker from inside: the remote user reaches the host's engine through the socket.
     assert devcontainer.exec(container, "python -c 'import docker; print(docker.from_env().ping())'").stdout.strip() == "True"
 
-    # The whole suite inside, its testcontainers tests included, then the migrations again.
+    # The whole suite inside, on the stack's PostgreSQL in a database of the run's own, which
+    # is gone afterwards; then the migrations again, on the project's database.
     tests = devcontainer.exec(container, f"POSTGRES_IMAGE={postgres_image} make test")
     assert "OK" in tests.stderr.splitlines()[-1], tests.stderr[-2000:]
+    server = devcontainer.exec(container, "python -c 'from tests.support.postgres import shared_postgres as s; "
+                                          "print(s().host, s().database)'").stdout.split()
+    assert server[0] == "db" and server[1].endswith("_test"), server
+    databases = devcontainer.compose("exec", "-T", "db", "psql", "--username", "postgres", "--no-align",
+                                     "--tuples-only", "--command", "SELECT datname FROM pg_database").stdout.split()
+    assert not [name for name in databases if name.endswith("_test")], databases
     devcontainer.exec(container, "make migrate")
 
     # From the host, through the forwarded port: the API answers and is ready.
