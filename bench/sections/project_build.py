@@ -6,7 +6,7 @@ import subprocess
 from bench.stats import repeat
 
 
-COLD_RUNS = 2  # the slowest figure of the run: 45 to 90 s each on this kind of machine
+COLD_RUNS = 1  # the slowest figure of the run (45 to 90 s on this kind of machine), not a target
 
 
 def measure(context) -> dict:
