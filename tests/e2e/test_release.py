@@ -217,8 +217,8 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 def test_update_merges_the_release_into_a_project_keeping_the_teams_edits(releases, workspace, postgres_image):
     project = _older_project(releases, workspace, "kept-api")
-    # One edit in a file the template changes between the releases (away from its changes),
-    # one in a file it does not change.
+    # Two edits away from what the template changes between the releases: under the README's
+    # title, and at the end of the service module.
     _replace(project / "README.md", "# kept-api", "# kept-api\n\nOwned by the payments team.")
     service = project / "src" / "services" / "todo_service.py"
     service.write_text(service.read_text() + "\n# Reviewed by the payments team.\n")
