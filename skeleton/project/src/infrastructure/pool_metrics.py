@@ -24,16 +24,19 @@ class PoolMetrics:
         """Updates the gauges at each checkout and checkin of the engines' pools (QueuePools),
         to their sums."""
         pools = [engine.pool for engine in engines if isinstance(engine.pool, QueuePool)]
-        figures = dict.fromkeys(pools, (0, 0))  # each pool's: checked out, overflow
 
-        def update(pool: QueuePool, returning: int) -> None:
+        def update(returned_to: QueuePool | None) -> None:
             # The checkin event comes just before the connection is back; a connection that
             # comes back to a full pool is closed, and the overflow shrinks instead.
-            closing = returning if pool.checkedin() >= pool.size() else 0
-            figures[pool] = (pool.checkedout() - returning, max(pool.overflow() - closing, 0))
-            self.checked_out.set(sum(out for out, _ in figures.values()))
-            self.overflow.set(sum(over for _, over in figures.values()))
+            checked_out = overflow = 0
+            for pool in pools:
+                returning = int(pool is returned_to)
+                closing = returning if pool.checkedin() >= pool.size() else 0
+                checked_out += pool.checkedout() - returning
+                overflow += max(pool.overflow() - closing, 0)
+            self.checked_out.set(checked_out)
+            self.overflow.set(overflow)
 
         for pool in pools:
-            event.listen(pool, "checkout", lambda *_, pool=pool: update(pool, returning=0))
-            event.listen(pool, "checkin", lambda *_, pool=pool: update(pool, returning=1))
+            event.listen(pool, "checkout", lambda *_: update(returned_to=None))
+            event.listen(pool, "checkin", lambda *_, pool=pool: update(returned_to=pool))
