@@ -112,6 +112,19 @@ def test_request_ids_and_security_headers(service):
     assert generated["X-Request-ID"] and generated["X-Request-ID"] != "e2e-check-1"
 
 
+def test_a_long_request_line_reaches_the_app_and_one_past_nginx_limit_is_414_in_the_error_shape(service):
+    """nginx is the one limit on the request line (8 KiB): what it takes, the app answers; past it,
+    nginx answers in the app's error shape (a fuzzer met gunicorn's smaller limit's HTML page)."""
+    http = service["http"]
+    status, headers, body = http.request("GET", "/v1/todos?page=1&per_page=" + "x" * 6000)
+    assert status == 422 and body["error"]["details"]["per_page"], body
+    assert headers["X-Request-ID"]
+    status, headers, body = http.request("GET", "/v1/todos?page=1&per_page=" + "x" * 9000)
+    error = assert_error((status, headers, body), 414, "uri_too_long")
+    assert error["details"] == {"max_bytes": 8192}
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
+
+
 def test_cors_allows_only_the_configured_origins(service):
     http = service["http"]
     _, allowed, _ = http.request("GET", "/v1/todos", headers={"Origin": ORIGIN})

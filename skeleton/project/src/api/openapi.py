@@ -22,6 +22,10 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"  # name, vers
 
 View = Callable[..., Any]
 
+# 414: a request line longer than nginx takes (8 KiB, deploy/nginx.conf).
+# 503: a maintenance window, or the database out of reach.
+ERRORS_OF_EVERY_OPERATION = (HTTPStatus.REQUEST_URI_TOO_LONG, HTTPStatus.SERVICE_UNAVAILABLE)
+
 
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema  # every error response is documented in the one error shape
@@ -40,11 +44,10 @@ class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = RequestParser()
 
     def errors(self, *statuses: int) -> Callable[[View], View]:
-        """Documents the errors an operation can return, and 503, which every one can: a
-        maintenance window, or the database out of reach."""
+        """Documents the errors an operation can return, and those every one can."""
 
         def document(view: View) -> View:
-            for status in (*statuses, HTTPStatus.SERVICE_UNAVAILABLE):
+            for status in (*statuses, *ERRORS_OF_EVERY_OPERATION):
                 view = self.alt_response(status, response=HTTPStatus(status).name)(view)
             return view
 

@@ -63,16 +63,17 @@ class OpenApiTest(unittest.TestCase):
         documented = {(path, method) for path, method, _ in self.operations()}
         self.assertEqual(documented, routes)
 
-    def test_every_operation_but_health_may_answer_503_in_the_error_shape(self):
+    def test_every_operation_but_health_may_answer_414_and_503_in_the_error_shape(self):
         for path, method, operation in self.operations():
-            with self.subTest(path=path, method=method):
-                if path == "/healthz":
-                    self.assertNotIn("503", operation["responses"])
-                    continue
-                name = operation["responses"]["503"]["$ref"].rsplit("/", 1)[-1]
-                content = self.spec["components"]["responses"][name]["content"]
-                schema = content["application/json"]["schema"]
-                self.assertEqual(schema, {"$ref": "#/components/schemas/Error"})
+            for status in ("414", "503"):
+                with self.subTest(path=path, method=method, status=status):
+                    if path == "/healthz":
+                        self.assertNotIn(status, operation["responses"])
+                        continue
+                    name = operation["responses"][status]["$ref"].rsplit("/", 1)[-1]
+                    content = self.spec["components"]["responses"][name]["content"]
+                    schema = content["application/json"]["schema"]
+                    self.assertEqual(schema, {"$ref": "#/components/schemas/Error"})
 
     def test_the_schemas_carry_the_rules(self):
         schemas = self.spec["components"]["schemas"]
