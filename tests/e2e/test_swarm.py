@@ -27,6 +27,7 @@ from tests.e2e.loaded_stack import EXPAND_MIGRATION
 REPLICAS = 3
 SEED_ROWS = 20_000
 LOAD_SCRIPT = Path(__file__).with_name("swarm_load.py")
+LOAD_THREADS = 6  # swarm_load.THREADS: at most one request open per thread at any moment
 HTTP_PORT = 8000  # the rendered project's default
 
 
@@ -297,6 +298,7 @@ def test_a_killed_replica_is_replaced_and_only_its_requests_in_flight_fail(stack
     in_flight = [r for r in failed if r.get("peer") == address and r["at"] <= died
                  and r["at"] + r["seconds"] >= killed]
     assert failed == in_flight, [r for r in failed if r not in in_flight][:5]
+    assert len([r for r in in_flight if r["at"] < killed]) <= LOAD_THREADS, "begun before the kill: one per thread"
     served = [r for r in load.records if r["at"] > died]
     assert served and all(r["status"] in (200, 201) for r in served), load.classes()
     print(f"\nswarm kill: replica {victim[:12]} ({address}) replaced in {replaced - died:.1f}s; "
