@@ -1,22 +1,21 @@
 """The generated project's image: a cold build (the shallot image present, nothing of the
-project cached) and a rebuild after a one-line code change."""
+project cached) and a rebuild after a one-line code change. The cold build is the one every
+section's image came from (bench/run.py): one run, the slowest figure of the run (45 to 90 s on
+this kind of machine), and not a target."""
 
 import subprocess
 
-from bench.stats import repeat
-
-
-COLD_RUNS = 1  # the slowest figure of the run (45 to 90 s on this kind of machine), not a target
+from bench.stats import repeat, summary
 
 
 def measure(context) -> dict:
     tag = f"{context.project_image}-rebuild"
 
-    def build(*options):
-        subprocess.run(["docker", "build", "--quiet", *options, "--build-arg", f"SHALLOT_IMAGE={context.image}",
+    def build():
+        subprocess.run(["docker", "build", "--quiet", "--build-arg", f"SHALLOT_IMAGE={context.image}",
                         "--tag", tag, str(context.project)], check=True, capture_output=True)
 
-    cold = repeat(min(context.slow_runs, COLD_RUNS), lambda: build("--no-cache"))
+    cold = summary([context.cold_build_seconds], "s")
     app = context.project / "src" / "app.py"
     original = app.read_text()
     changes = iter(range(context.runs))
