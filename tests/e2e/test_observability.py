@@ -1,6 +1,7 @@
 """Observability end to end: Prometheus, from the project's observability profile, scrapes the
 service and reports a request rate; traces reach an OTLP receiver, the request's span parenting
-its SQL statements' spans; and the request's access line carries the same trace id."""
+its SQL statements' spans; and the request's access line, JSON whatever the client sent, carries the
+same trace id."""
 
 import json
 import os
@@ -132,12 +133,29 @@ def test_traces_reach_an_otlp_receiver_and_join_the_access_log(service):
             docker("rm", "--force", name, check=False)
 
 
+def test_the_access_line_is_json_whatever_the_client_sent(service):
+    """One access line per request, the app's, with the request's fields: quotes and backslashes
+    from the client stay inside their strings (gunicorn's own line broke on a backslash)."""
+    request_id = unique("access")
+    agent = 'probe\\ "quoted" \\u0041'
+    status, _, _ = service["http"].request("GET", "/v1/todos/999999?note=a%5Cb",
+                                           headers={"X-Request-ID": request_id, "User-Agent": agent})
+    assert status == 404
+    access = _access_line(service["app"], request_id)
+    fields = {key: access[key] for key in ("level", "method", "path", "query", "status", "user_agent")}
+    assert fields == {"level": "INFO", "method": "GET", "path": "/v1/todos/999999", "query": "note=a%5Cb",
+                      "status": 404, "user_agent": agent}
+    assert access["bytes"] > 0 and access["duration_ms"] >= 0
+    assert access["remote"], "the client's address, as nginx saw it"
+
+
 def _access_line(container: str, request_id: str, timeout: float = 10) -> dict:
-    """The access log line of the request with this id (gunicorn writes it after the response)."""
+    """The access log line of the request with this id (the app writes it as it answers)."""
     deadline = time.monotonic() + timeout
     while True:
         logs = docker("logs", container, check=False).stdout.splitlines()
         lines = [json.loads(line) for line in logs if f'"request_id": "{request_id}"' in line]
+        lines = [line for line in lines if line["logger"] == "access"]
         if lines or time.monotonic() > deadline:
             break
         time.sleep(0.3)

@@ -1,5 +1,6 @@
 """JSON log lines on stdout, each with the id of the request it was written in, and the ids of
-the trace and span when one is active (see src.tracing)."""
+the trace and span when one is active (see src.tracing). A record's `fields` (logged with
+`extra={"fields": {...}}`) are keys of their own on its line, as the access lines' are."""
 
 import json
 import logging
@@ -25,6 +26,7 @@ class JsonFormatter(logging.Formatter):
         if span.is_valid:  # the request's, or another span's the code started
             entry["trace_id"] = trace.format_trace_id(span.trace_id)
             entry["span_id"] = trace.format_span_id(span.span_id)
+        entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
@@ -44,8 +46,12 @@ def logging_config(level: str) -> dict[str, Any]:
             }
         },
         "root": {"level": level, "handlers": ["stdout"]},
-        # The app only reads revisions (for /readyz); Alembic would log each read at INFO.
-        "loggers": {"alembic": {"level": "WARNING"}},
+        "loggers": {
+            # The app only reads revisions (for /readyz); Alembic would log each read at INFO.
+            "alembic": {"level": "WARNING"},
+            # One line per request (src.api.access_log), whatever LOG_LEVEL is.
+            "access": {"level": "INFO"},
+        },
     }
 
 

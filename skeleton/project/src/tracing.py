@@ -50,17 +50,10 @@ def instrument(app: Flask, *engines: Engine) -> None:
     """Spans for the app's requests and for the statements on these engines' connections (only
     theirs: the runtime's own, which watch the maintenance window, stay quiet)."""
     if tracing_enabled():
-        FlaskInstrumentor().instrument_app(app, request_hook=_ids_for_the_access_log)
+        FlaskInstrumentor().instrument_app(app)
         for engine in engines:
             event.listen(engine, "connect", _trace_statements)
 
 
 def _trace_statements(connection: object, _record: object) -> None:
     Psycopg2Instrumentor.instrument_connection(connection)
-
-
-def _ids_for_the_access_log(span: trace.Span, environ: dict[str, object]) -> None:
-    """gunicorn's access line reads them from the WSGI environ (see deploy/gunicorn.conf.py)."""
-    context = span.get_span_context()
-    environ["trace_id"] = trace.format_trace_id(context.trace_id)
-    environ["span_id"] = trace.format_span_id(context.span_id)

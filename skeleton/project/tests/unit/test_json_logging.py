@@ -10,8 +10,9 @@ from src.json_logging import JsonFormatter
 from tests.support.app import make_fake_app
 
 
-def log_line(message: str = "hello") -> dict:
+def log_line(message: str = "hello", **attributes: object) -> dict:
     record = logging.LogRecord("app", logging.INFO, __file__, 1, message, None, None)
+    record.__dict__.update(attributes)
     return json.loads(JsonFormatter().format(record))
 
 
@@ -20,6 +21,10 @@ class JsonLoggingTest(unittest.TestCase):
         line = log_line()
         self.assertEqual((line["level"], line["logger"], line["message"]), ("INFO", "app", "hello"))
         self.assertFalse({"request_id", "trace_id", "span_id"} & set(line))
+
+    def test_a_records_fields_are_keys_of_their_own(self):
+        line = log_line(fields={"status": 404, "user_agent": 'a\\b "c"'})
+        self.assertEqual((line["status"], line["user_agent"]), (404, 'a\\b "c"'))
 
     def test_a_line_in_a_request_has_its_id(self):
         app = make_fake_app()
