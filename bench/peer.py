@@ -9,14 +9,14 @@ packages, against the same PostgreSQL. A benchmark subject only: nothing of it e
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from bench import wheels
 from bench.context import REPO
 
 SOURCE = Path(os.environ.get("SHALLOT_BENCH_PEER", REPO.parent / "shared" / "peers" / "ms-flask-clean-architecture"))
 HERE = REPO / "bench" / "peer"
-WHEELS = REPO / "build" / "peer-wheels"  # downloaded once, on the host, like the image's wheelhouse
+WHEELS = REPO / "build" / "peer-wheels"
 # Its routes for the endpoints the section loads, by shallot's names for them.
 ROUTES = {
     "GET /v1/todos/<id>": ("/v1/todo/1", None),
@@ -33,25 +33,14 @@ def seed_sql(rows: int) -> str:
             f"SELECT 'seed ' || n, 'seeded', false, now() FROM generate_series(1, {rows}) AS n")
 
 
-def _wheels() -> Path:
-    marker = WHEELS / ".complete"
-    if not marker.exists() or marker.stat().st_mtime < (HERE / "requirements.txt").stat().st_mtime:
-        WHEELS.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                        "--python-version", "3.11", "--platform", "manylinux_2_28_x86_64", "--platform",
-                        "manylinux2014_x86_64", "--dest", str(WHEELS), "-r", str(HERE / "requirements.txt")],
-                       check=True)
-        marker.touch()
-    return WHEELS
-
-
 def build_image(context, tag: str) -> None:
     if not (SOURCE / "wsgi.py").exists():
         raise SystemExit(f"bench: the peer is not at {SOURCE} (set SHALLOT_BENCH_PEER to its folder)")
     build = context.scratch / "peer-build"
     shutil.rmtree(build, ignore_errors=True)
     shutil.copytree(SOURCE, build / "app", ignore=shutil.ignore_patterns("tests", ".git*", "__pycache__"))
-    shutil.copytree(_wheels(), build / "wheels", ignore=shutil.ignore_patterns(".complete"))
+    shutil.copytree(wheels.download(HERE / "requirements.txt", WHEELS), build / "wheels",
+                    ignore=shutil.ignore_patterns(".complete"))
     shutil.copy(HERE / "requirements.txt", build)
     subprocess.run(["docker", "build", "--quiet", "--file", str(HERE / "Dockerfile"), "--build-arg",
                     f"SHALLOT_IMAGE={context.image}", "--tag", tag, str(build)],

@@ -3,7 +3,8 @@ PostgreSQL, loaded by wrk from the host: requests per second and p50/p99/max lat
 endpoint at concurrency 8 and 32, beside a peer: the application shallot's template descends
 from (bench/peer.py), served as its README says with the same gunicorn settings as shallot's
 default, against the same PostgreSQL, under the same load; and, on GET one by id, shallot's
-previous default (gunicorn alone, sync workers). The instances run side by side and take turns,
+previous default (gunicorn alone, sync workers) and a candidate server (bench/candidate.py:
+uWSGI in place of gunicorn, with the default's processes and threads). The instances run side by side and take turns,
 run after run, so that a change in the machine's load weighs on each alike. wrk's own CPU use
 is reported, to show it is not the bottleneck."""
 
@@ -15,7 +16,7 @@ import statistics
 import subprocess
 import time
 
-from bench import peer
+from bench import candidate, peer
 from bench.context import REPO
 from tests.e2e.docker_helpers import docker, published_port, unique, wait_for_http
 
@@ -37,6 +38,8 @@ SETTINGS = {
                 "sync", "--threads", "1", "--workers", str(min(2 * len(os.sched_getaffinity(0)) + 1, 8)),
                 "src.app:app"], ["GET /v1/todos/<id>"]),
 }
+CANDIDATE = "candidate: uWSGI in place of gunicorn, behind the same nginx"
+CANDIDATE_ENDPOINTS = ["GET /v1/todos/<id>"]
 PEER = "peer: ms-flask-clean-architecture, gunicorn wsgi:app"
 PEER_COMMAND = "peer command"  # not a figure: how the peer was served
 # The gunicorn settings the peer is served with: shallot's default's, read from its config.
@@ -105,16 +108,14 @@ class _Service:
                f"FROM generate_series(1, {SEEDED_TODOS}) AS n")
         return self
 
-    def start_app(self, command, gunicorn_args, extra_env=(), image=None) -> tuple[str, str]:
+    def start_app(self, command, extra_env=(), image=None, ready="/readyz") -> tuple[str, str]:
         name = unique("shallot-bench-app")
         options = [option for item in extra_env for option in ("-e", item)]
         docker("run", "-d", "--name", name, "--network", self.network, "-p", "127.0.0.1::8000", *self.env,
-               "-e", f"GUNICORN_CMD_ARGS={gunicorn_args}", *options, image or self.context.project_image,
-               *(command or []))
+               *options, image or self.context.project_image, *(command or []))
         base = f"http://127.0.0.1:{published_port(name, 8000)}"
         try:
-            wait_for_http(base + ("/readyz" if image is None else peer.ROUTES[next(iter(ENDPOINTS))][0]), 200,
-                          timeout=90)
+            wait_for_http(base + ready, 200, timeout=90)
         except AssertionError:
             logs = docker("logs", name, check=False)
             docker("rm", "--force", name, check=False)
@@ -126,12 +127,21 @@ class _Service:
         url = ["-e", f"SQLALCHEMY_DATABASE_URI=postgresql+psycopg2://postgres:bench@{self.db}:5432/bench"]
         docker("run", "--rm", "--network", self.network, *url, image, "python", "-c", peer.CREATE_TABLE)
         docker("exec", self.db, "psql", "-U", "postgres", "-d", "bench", "-c", peer.seed_sql(SEEDED_TODOS))
-        settings = json.loads(docker("run", "--rm", *self.env, self.context.project_image, "python", "-c",
-                                     READ_SETTINGS).stdout.strip().splitlines()[-1])
         command = ["gunicorn", "--bind", "0.0.0.0:8000",
-                   *(f"{GUNICORN_SETTINGS[key][1]}={value}" for key, value in settings.items()), "wsgi:app"]
+                   *(f"{GUNICORN_SETTINGS[key][1]}={value}" for key, value in self.default_settings().items()),
+                   "wsgi:app"]
         self.peer_command = command
-        return self.start_app(command, "", ["LOG_LEVEL=WARNING", *url[1:]], image=image)
+        return self.start_app(command, [*url[1:]], image=image, ready=peer.ROUTES[next(iter(ENDPOINTS))][0])
+
+    def start_candidate(self, image: str) -> tuple[str, str]:
+        """The candidate server, with as many processes and threads as shallot's default."""
+        settings = self.default_settings()
+        return self.start_app(None, [f"WORKERS={settings['workers']}", f"THREADS={settings['threads']}"], image=image)
+
+    def default_settings(self) -> dict:
+        """shallot's default gunicorn settings, as its config gives them in this environment."""
+        return json.loads(docker("run", "--rm", *self.env, self.context.project_image, "python", "-c",
+                                 READ_SETTINGS).stdout.strip().splitlines()[-1])
 
     def __exit__(self, *_):
         docker("rm", "--force", "--volumes", self.db, check=False)
@@ -141,16 +151,19 @@ class _Service:
 def measure(context) -> dict:
     concurrencies = (8, 32)
     seconds = 1 if context.quick else 2
-    peer_image = f"shallot-bench/peer:{os.getpid()}"
+    peer_image, candidate_image = f"shallot-bench/peer:{os.getpid()}", f"shallot-bench/candidate:{os.getpid()}"
     peer.build_image(context, peer_image)
+    candidate.build_image(context, candidate_image)
     apps = {}
-    loads = {subject: SETTINGS[subject][1] if subject in SETTINGS else None for subject in (*SETTINGS, PEER)}
+    loads = {**{subject: endpoints for subject, (_, endpoints) in SETTINGS.items()},
+             CANDIDATE: CANDIDATE_ENDPOINTS, PEER: None}
     runs = {(subject, endpoint, c): [] for subject, endpoints in loads.items() for endpoint in endpoints or ENDPOINTS
             for c in concurrencies}
     with _Service(context) as service:
         try:
             for setting, (command, _) in SETTINGS.items():
-                apps[setting] = service.start_app(command, "")
+                apps[setting] = service.start_app(command)
+            apps[CANDIDATE] = service.start_candidate(candidate_image)
             apps[PEER] = service.start_peer(peer_image)
             for subject, (_, base) in apps.items():  # warm-up, not counted
                 _wrk(base + _route(subject, next(iter(ENDPOINTS)))[0], None, 8, 1)
@@ -165,7 +178,7 @@ def measure(context) -> dict:
         finally:
             for app, _ in apps.values():
                 docker("rm", "--force", app, check=False)
-            docker("image", "rm", "--force", peer_image, check=False)
+            docker("image", "rm", "--force", peer_image, candidate_image, check=False)
     figures = {f"{subject} | {endpoint} | {c}": _median_of(measured)
                for (subject, endpoint, c), measured in runs.items()}
     for key, figure in figures.items():
