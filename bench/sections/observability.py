@@ -64,7 +64,7 @@ def measure(context) -> dict:
         try:
             for setting, env in SETTINGS.items():
                 env = [item.format(collector=collector) for item in env]
-                apps[setting] = service.start_app(None, "", [*env, f"OTEL_SERVICE_NAME={_service_name(setting)}"])
+                apps[setting] = service.start_app(None, [*env, f"OTEL_SERVICE_NAME={_service_name(setting)}"])
                 _wrk(apps[setting][1] + path, None, 8, 1)  # warm-up, not counted
             for concurrency in concurrencies:
                 for _ in range(context.slow_runs):
