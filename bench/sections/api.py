@@ -4,9 +4,9 @@ endpoint at concurrency 8 and 32, beside a peer: the application shallot's templ
 from (bench/peer.py), served as its README says with the same gunicorn settings as shallot's
 default, against the same PostgreSQL, under the same load; and, on GET one by id, shallot's
 previous default (gunicorn alone, sync workers) and a candidate server (bench/candidate.py:
-uWSGI in place of gunicorn, with the default's processes and threads). The instances run side by side and take turns,
-run after run, so that a change in the machine's load weighs on each alike. wrk's own CPU use
-is reported, to show it is not the bottleneck."""
+uWSGI in place of gunicorn, with the default's processes and threads). The instances run side
+by side and take turns, run after run, so that a change in the machine's load weighs on each
+alike. wrk's own CPU use is reported, to show it is not the bottleneck."""
 
 import json
 import os
