@@ -15,8 +15,7 @@ WHEELS = REPO / "build" / "candidate-wheels"
 def build_image(context, tag: str) -> None:
     build = context.scratch / "candidate-build"
     shutil.rmtree(build, ignore_errors=True)
-    shutil.copytree(wheels.download(HERE / "requirements.txt", WHEELS), build / "wheels",
-                    ignore=shutil.ignore_patterns(".complete"))
+    wheels.copy_into(HERE / "requirements.txt", WHEELS, build)
     for name in ("requirements.txt", "uwsgi.ini", "serve.sh"):
         shutil.copy(HERE / name, build)
     subprocess.run(["docker", "build", "--quiet", "--file", str(HERE / "Dockerfile"), "--build-arg",

@@ -39,8 +39,7 @@ def build_image(context, tag: str) -> None:
     build = context.scratch / "peer-build"
     shutil.rmtree(build, ignore_errors=True)
     shutil.copytree(SOURCE, build / "app", ignore=shutil.ignore_patterns("tests", ".git*", "__pycache__"))
-    shutil.copytree(wheels.download(HERE / "requirements.txt", WHEELS), build / "wheels",
-                    ignore=shutil.ignore_patterns(".complete"))
+    wheels.copy_into(HERE / "requirements.txt", WHEELS, build)
     shutil.copy(HERE / "requirements.txt", build)
     subprocess.run(["docker", "build", "--quiet", "--file", str(HERE / "Dockerfile"), "--build-arg",
                     f"SHALLOT_IMAGE={context.image}", "--tag", tag, str(build)],

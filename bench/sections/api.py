@@ -8,6 +8,7 @@ uWSGI in place of gunicorn, with the default's processes and threads). The insta
 by side and take turns, run after run, so that a change in the machine's load weighs on each
 alike. wrk's own CPU use is reported, to show it is not the bottleneck."""
 
+import functools
 import json
 import os
 import resource
@@ -128,18 +129,20 @@ class _Service:
         docker("run", "--rm", "--network", self.network, *url, image, "python", "-c", peer.CREATE_TABLE)
         docker("exec", self.db, "psql", "-U", "postgres", "-d", "bench", "-c", peer.seed_sql(SEEDED_TODOS))
         command = ["gunicorn", "--bind", "0.0.0.0:8000",
-                   *(f"{GUNICORN_SETTINGS[key][1]}={value}" for key, value in self.default_settings().items()),
+                   *(f"{GUNICORN_SETTINGS[key][1]}={value}" for key, value in self.default_settings.items()),
                    "wsgi:app"]
         self.peer_command = command
         return self.start_app(command, [*url[1:]], image=image, ready=peer.ROUTES[next(iter(ENDPOINTS))][0])
 
     def start_candidate(self, image: str) -> tuple[str, str]:
         """The candidate server, with as many processes and threads as shallot's default."""
-        settings = self.default_settings()
+        settings = self.default_settings
         return self.start_app(None, [f"WORKERS={settings['workers']}", f"THREADS={settings['threads']}"], image=image)
 
+    @functools.cached_property
     def default_settings(self) -> dict:
-        """shallot's default gunicorn settings, as its config gives them in this environment."""
+        """shallot's default gunicorn settings, as its config gives them in this environment (read
+        once: the peer and the candidate both take them)."""
         return json.loads(docker("run", "--rm", *self.env, self.context.project_image, "python", "-c",
                                  READ_SETTINGS).stdout.strip().splitlines()[-1])
 
