@@ -38,7 +38,7 @@ def changed_files(folder: Path) -> list[str]:
 def first_commit(folder: Path, name: str, email: str) -> None:
     """Makes FOLDER a repository on branch main with everything in one commit. The committer is
     the one git is configured with, else NAME <EMAIL> (the project's author)."""
-    run(folder, "init", "--quiet", "--initial-branch=main")
+    run(folder, "init", "--quiet", "--initial-branch=main", "--template=")  # no sample hooks
     identity = [] if _configured(folder) else ["-c", f"user.name={name}", "-c", f"user.email={email}"]
     run(folder, "add", "--all")
     run(folder, *identity, "commit", "--quiet", "--no-verify", "-m", "New project, made by shallot")

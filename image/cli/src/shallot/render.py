@@ -28,6 +28,12 @@ def template_dir() -> Path:
     return candidate
 
 
+def compiled_template() -> Path | None:
+    """The template's files as the image compiled them (quick_copier.compile_template)."""
+    configured = os.environ.get("SHALLOT_TEMPLATE_COMPILED")
+    return Path(configured) if configured else None
+
+
 def release_history() -> Path | None:
     """The image's git repository of the template's releases (image/template-history.sh)."""
     configured = os.environ.get("SHALLOT_TEMPLATE_HISTORY")
@@ -63,7 +69,7 @@ def render(answers: Answers, target: Path, template: Path | None = None, finish=
         os.chmod(staging, 0o777 & ~_current_umask())
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            quick_copier.copy(template or template_dir(), staging, answers.as_data())
+            quick_copier.copy(template or template_dir(), staging, answers.as_data(), compiled_template())
         history = release_history()
         if history is not None and template is None:
             _record_release(staging / ANSWERS_FILE, history)
