@@ -1,7 +1,7 @@
 """Observability end to end: Prometheus, from the project's observability profile, scrapes the
 service and reports a request rate; traces reach an OTLP receiver, the request's span parenting
-its SQL statements' spans; and the request's access line, JSON whatever the client sent, carries the
-same trace id."""
+its SQL statements' spans; and the request's access line (nginx's), JSON whatever the client sent,
+carries the same trace id, which the client does not see."""
 
 import json
 import os
@@ -110,8 +110,9 @@ def test_traces_reach_an_otlp_receiver_and_join_the_access_log(service):
                 "OTEL_SERVICE_NAME=demo-api", "OTEL_BSP_SCHEDULE_DELAY=100",
             ])
             request_id = unique("traced")
-            status, _, _ = Http(base).request("GET", "/v1/todos", headers={"X-Request-ID": request_id})
+            status, headers, _ = Http(base).request("GET", "/v1/todos", headers={"X-Request-ID": request_id})
             assert status == 200
+            assert not {"x-trace-id", "x-span-id"} & {name.lower() for name in headers}, headers
 
             access = _access_line(name, request_id)
             trace_id = bytes.fromhex(access["trace_id"])
@@ -134,7 +135,7 @@ def test_traces_reach_an_otlp_receiver_and_join_the_access_log(service):
 
 
 def test_the_access_line_is_json_whatever_the_client_sent(service):
-    """One access line per request, the app's, with the request's fields: quotes and backslashes
+    """One access line per request, nginx's, with the request's fields: quotes and backslashes
     from the client stay inside their strings (gunicorn's own line broke on a backslash)."""
     request_id = unique("access")
     agent = 'probe\\ "quoted" \\u0041'
@@ -145,12 +146,23 @@ def test_the_access_line_is_json_whatever_the_client_sent(service):
     fields = {key: access[key] for key in ("level", "method", "path", "query", "status", "user_agent")}
     assert fields == {"level": "INFO", "method": "GET", "path": "/v1/todos/999999", "query": "note=a%5Cb",
                       "status": 404, "user_agent": agent}
-    assert access["bytes"] > 0 and access["duration_ms"] >= 0
+    assert access["bytes"] > 0 and access["duration_s"] >= 0
     assert access["remote"], "the client's address, as nginx saw it"
+    assert access["trace_id"] == "", "tracing is off"
+
+
+def test_a_request_nginx_answers_itself_gets_an_access_line_too(service):
+    """A request line over nginx's limit never reaches the app: its 414's line carries the request
+    id the client was given."""
+    status, headers, _ = service["http"].request("GET", "/v1/todos?q=" + "a" * 9000)
+    assert status == 414
+    request_id = headers["X-Request-ID"]
+    access = _access_line(service["app"], request_id)
+    assert (access["status"], access["method"]) == (414, "GET")
 
 
 def _access_line(container: str, request_id: str, timeout: float = 10) -> dict:
-    """The access log line of the request with this id (the app writes it as it answers)."""
+    """The access log line of the request with this id (nginx writes it, within a second)."""
     deadline = time.monotonic() + timeout
     while True:
         logs = docker("logs", container, check=False).stdout.splitlines()

@@ -2,7 +2,6 @@
 
 from flask import Flask
 
-from src.api.access_log import init_access_log
 from src.api.controllers.docs import docs
 from src.api.controllers.health import health
 from src.api.controllers.todos import todos
@@ -30,7 +29,6 @@ def create_app(config: Config, container: Container | None = None) -> Flask:
     container = container or build_container(config)
     app.extensions["container"] = container
 
-    init_access_log(app)  # first: its clock starts before every other hook
     init_middleware(app)
     init_cors(app, config.cors_allowed_origins)
     api = init_openapi(app)

@@ -1,6 +1,7 @@
 """JSON log lines on stdout, each with the id of the request it was written in, and the ids of
 the trace and span when one is active (see src.tracing). A record's `fields` (logged with
-`extra={"fields": {...}}`) are keys of their own on its line, as the access lines' are."""
+`extra={"fields": {...}}`) are keys of their own on its line. nginx writes the access lines, in
+the same form (deploy/nginx.conf)."""
 
 import json
 import logging
@@ -49,8 +50,6 @@ def logging_config(level: str) -> dict[str, Any]:
         "loggers": {
             # The app only reads revisions (for /readyz); Alembic would log each read at INFO.
             "alembic": {"level": "WARNING"},
-            # One line per request (src.api.access_log), whatever LOG_LEVEL is.
-            "access": {"level": "INFO"},
         },
     }
 

@@ -11,7 +11,7 @@ or OTEL_TRACES_EXPORTER=none turn tracing off. Off, nothing is instrumented or e
 import os
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, Response
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
@@ -21,6 +21,8 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from sqlalchemy import Engine, event
 
 ENDPOINTS = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
+TRACE_ID_HEADER = "X-Trace-Id"
+SPAN_ID_HEADER = "X-Span-Id"
 
 
 def tracing_enabled(environ: Mapping[str, str] = os.environ) -> bool:
@@ -51,8 +53,19 @@ def instrument(app: Flask, *engines: Engine) -> None:
     theirs: the runtime's own, which watch the maintenance window, stay quiet)."""
     if tracing_enabled():
         FlaskInstrumentor().instrument_app(app)
+        app.after_request(name_the_span)
         for engine in engines:
             event.listen(engine, "connect", _trace_statements)
+
+
+def name_the_span(response: Response) -> Response:
+    """The request's trace and span, in headers for nginx's access line (deploy/nginx.conf),
+    which it keeps from the client."""
+    span = trace.get_current_span().get_span_context()
+    if span.is_valid:
+        response.headers[TRACE_ID_HEADER] = trace.format_trace_id(span.trace_id)
+        response.headers[SPAN_ID_HEADER] = trace.format_span_id(span.span_id)
+    return response
 
 
 def _trace_statements(connection: object, _record: object) -> None:
