@@ -34,7 +34,8 @@ def project(image, postgres_image, tmp_path):
     workspace = tmp_path / "work"
     workspace.mkdir()
     os.chown(workspace, HOST_UID, HOST_UID)
-    # A name of its own: no layer of an earlier run is reused, so the build times are real.
+    # A name of its own: no layer of the project's own is reused from an earlier run (the image's
+    # settings, the same in every project, may be), so the build times are real.
     name = unique("deps")
     assert docker_run(image, "new", name, "--defaults", volumes=[(workspace, "/work")]).returncode == 0
     folder = workspace / name
