@@ -69,6 +69,17 @@ def project_image(image, rendered_project) -> str:
     subprocess.run(["docker", "image", "rm", "--force", tag], capture_output=True)
 
 
+@pytest.fixture(scope="module")
+def module_images():
+    """The images a module's tests build, removed once the module is done, not after each test:
+    a test that builds the same project as the one before it gets that build's layers from the
+    builder's cache instead of building cold again."""
+    tags: list[str] = []
+    yield tags
+    if tags:
+        subprocess.run(["docker", "image", "rm", "--force", *tags], capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def stack(image, postgres_image, tmp_path_factory):
     """A rendered project's compose stack (2 workers), migrated and seeded, shared by the fault tests."""

@@ -13,7 +13,7 @@ from tests.e2e.docker_helpers import Http, compose_command, docker, stack_enviro
 
 
 @pytest.fixture
-def stack(image, postgres_image, tmp_path):
+def stack(image, postgres_image, tmp_path, module_images):
     """A rendered project with its own compose project name and free host ports."""
     workspace = tmp_path / "work"
     workspace.mkdir()
@@ -29,9 +29,9 @@ def stack(image, postgres_image, tmp_path):
         return result
 
     yield make, Http(f"http://127.0.0.1:{env['HTTP_PORT']}"), project
-    subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes",
-                    "--rmi", "local"], cwd=project, env=env, capture_output=True)
-    subprocess.run(["docker", "image", "rm", "--force", env["APP_IMAGE"]], capture_output=True)
+    subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
+                   cwd=project, env=env, capture_output=True)
+    module_images.append(env["APP_IMAGE"])
 
 
 def test_up_migrate_use_down_up_keeps_the_data(stack):

@@ -5,7 +5,6 @@ the workspace folder, then work inside it: the whole test suite (testcontainers 
 host's Docker socket) and `make migrate`; and reach the API from the host."""
 
 import os
-import subprocess
 
 import pytest
 
@@ -15,7 +14,7 @@ from tests.e2e.docker_helpers import Http, stack_environment, wait_for_http
 
 
 @pytest.fixture
-def devcontainer(image, postgres_image, tmp_path):
+def devcontainer(image, postgres_image, tmp_path, module_images):
     workspace = tmp_path / "work"
     workspace.mkdir()
     os.chown(workspace, HOST_UID, HOST_UID)
@@ -25,8 +24,7 @@ def devcontainer(image, postgres_image, tmp_path):
     opened = DevContainer(project, env)
     yield opened
     opened.down()
-    subprocess.run(["docker", "image", "rm", "--force", env["APP_IMAGE"], env["APP_IMAGE"] + "-uid"],
-                   capture_output=True)
+    module_images.extend([env["APP_IMAGE"], env["APP_IMAGE"] + "-uid"])
 
 
 def test_open_the_devcontainer_and_work_inside_it(devcontainer, postgres_image):

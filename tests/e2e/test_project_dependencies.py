@@ -14,7 +14,7 @@ import pytest
 
 from tests.e2e.conftest import HOST_UID, docker_run
 from tests.e2e.devcontainer_cli import DevContainer
-from tests.e2e.docker_helpers import compose_command, docker, stack_environment, unique
+from tests.e2e.docker_helpers import compose_command, docker, stack_environment
 
 HOST_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's system bundle
 PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
@@ -34,9 +34,9 @@ def project(image, postgres_image, tmp_path):
     workspace = tmp_path / "work"
     workspace.mkdir()
     os.chown(workspace, HOST_UID, HOST_UID)
-    # A name of its own: no layer of the project's own is reused from an earlier run (the image's
-    # settings, the same in every project, may be), so the build times are real.
-    name = unique("deps")
+    # The same project in each test: the first build of the module's first test is cold (the build
+    # times it prints are real); a later test's first build reuses its layers.
+    name = "deps-demo"
     assert docker_run(image, "new", name, "--defaults", volumes=[(workspace, "/work")]).returncode == 0
     folder = workspace / name
     assert HOST_AUTHORITIES.is_file(), "the test gives the containers this machine's certificate authorities"
