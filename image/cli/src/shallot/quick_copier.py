@@ -138,6 +138,21 @@ def _read_only(compiled: jinja2.FileSystemBytecodeCache) -> jinja2.FileSystemByt
 def copy(template: Path, destination: Path, data: dict, compiled: Path | None = None) -> None:
     """Renders TEMPLATE into DESTINATION with DATA and every other answer its default; the
     template's files compiled in COMPILED are read from there (see compile_template)."""
+    read_only = _read_only(jinja2.FileSystemBytecodeCache(str(compiled))) if compiled is not None else None
+    _render(template, destination, data, read_only)
+
+
+def compile_template(template: Path, compiled: Path) -> None:
+    """Compiles TEMPLATE's files into the folder COMPILED, readable by every user, by rendering
+    it once: what copier compiles depends on its settings for the template, not on the answers."""
+    compiled.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        _render(template, Path(scratch), {"project_name": "compiled"}, jinja2.FileSystemBytecodeCache(str(compiled)))
+    for path in compiled.iterdir():
+        path.chmod(0o644)
+
+
+def _render(template: Path, destination: Path, data: dict, compiled: jinja2.BytecodeCache | None) -> None:
     with _no_pydantic_plugins():
         copier_main = _import_copier()
         worker = copier_main.Worker(
@@ -147,25 +162,8 @@ def copy(template: Path, destination: Path, data: dict, compiled: Path | None = 
             environment = worker.jinja_env
             environment.from_string = functools.cache(environment.from_string)
             worker._render_string = _plain_strings_as_they_are(worker._render_string, environment)
-            if compiled is not None:
-                environment.bytecode_cache = _read_only(jinja2.FileSystemBytecodeCache(str(compiled)))
+            environment.bytecode_cache = compiled
             worker.run_copy()
-
-
-def compile_template(template: Path, compiled: Path) -> None:
-    """Compiles TEMPLATE's files into the folder COMPILED, readable by every user, by rendering
-    it once: what copier compiles depends on its settings for the template, not on the answers."""
-    compiled.mkdir(parents=True, exist_ok=True)
-    with _no_pydantic_plugins(), tempfile.TemporaryDirectory() as scratch:
-        copier_main = _import_copier()
-        worker = copier_main.Worker(
-            src_path=str(template), dst_path=Path(scratch), defaults=True, quiet=True, data={"project_name": "compiled"}
-        )
-        with _fewer_git_calls(copier_main), worker:
-            worker.jinja_env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
-            worker.run_copy()
-    for path in compiled.iterdir():
-        path.chmod(0o644)
 
 
 if __name__ == "__main__":
