@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Downloads, on the host, the Debian packages the image adds to its base (DEB_PACKAGES, which
 # the Makefile sets: make for the projects' Makefiles, git for `new` and `update`, nginx in
-# front of the generated service's gunicorn), into $1, with
+# front of the generated service's uWSGI), into $1, with
 # whatever they need that the base image ($2) lacks: apt works that out against the base's
 # own package list. The image build installs them with dpkg and needs no network.
 # On a host without apt the folder stays empty and the build falls back to apt-get inside.

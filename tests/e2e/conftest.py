@@ -97,7 +97,7 @@ def service(project_image, postgres_image):
     app_env = [
         *database_env, "-e", f"POSTGRES_HOST={db}", "-e", "POSTGRES_PORT=5432", "-e", "APP_ENV=production",
         "-e", f"SECRET_KEY={secrets.token_urlsafe(48)}", "-e", f"CORS_ALLOWED_ORIGINS={ORIGIN}",
-        "-e", "GUNICORN_WORKERS=2",
+        "-e", "WEB_CONCURRENCY=2",
     ]
     docker("network", "create", network)
     try:

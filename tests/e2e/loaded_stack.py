@@ -111,7 +111,7 @@ def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "
     else:
         project = Path(shutil.copytree(project, workspace / project.name))
     env = stack_environment(image, postgres_image, name)
-    settings = f"GUNICORN_WORKERS={workers}\nLOG_LEVEL=WARNING\n"
+    settings = f"WEB_CONCURRENCY={workers}\nLOG_LEVEL=WARNING\n"
     (project / ".env").write_text((project / ".env.example").read_text() + settings)
     running = Stack(project, env)
     try:

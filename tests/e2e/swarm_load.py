@@ -3,8 +3,8 @@ of the service there would be (standard library only, so the project's image can
 
     python swarm_load.py HOST PORT ROWS OUT
 
-Threads send without pause until SIGTERM, each request on a connection of its own (gunicorn's
-sync workers close every connection), so every request asks Swarm's DNS for the service and
+Threads send without pause until SIGTERM, each request on a connection of its own (as clients
+of sync servers do), so every request asks Swarm's DNS for the service and
 goes to the replica it answers. A lookup that fails, and a connection that is refused or not
 answered within CONNECT_TIMEOUT (a replica gone, its address still in DNS: nothing was sent),
 are tried again (up to LOOKUPS times, as a client's resolver and connection pool would), and

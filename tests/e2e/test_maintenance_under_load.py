@@ -1,5 +1,5 @@
 """Migrations in a maintenance window, proven under load on the rendered project's compose stack:
-two gunicorn workers, 100,000 todos, a load that mixes reads and writes without pause, and an
+two uWSGI workers, 100,000 todos, a load that mixes reads and writes without pause, and an
 expand migration (a nullable column plus an index built CONCURRENTLY) applied by `make migrate`.
 Then the same with the migrator killed mid-window, and with two migrators at once."""
 

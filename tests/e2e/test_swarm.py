@@ -1,4 +1,4 @@
-"""The rendered project on Docker Swarm: three replicas (one gunicorn worker each) of its
+"""The rendered project on Docker Swarm: three replicas (one uWSGI worker each) of its
 service, its PostgreSQL and its migrate job, deployed by `make swarm-deploy`, under a read and
 write load from a container on the stack's network (tests/e2e/swarm_load.py). Then, in order:
 an expand migration by `make swarm-migrate` (every replica acknowledges the window, reads all
@@ -169,7 +169,7 @@ def stack(swarm, image, postgres_image, rendered_project, project_image, tmp_pat
     workspace = tmp_path_factory.mktemp("swarm")
     project = Path(shutil.copytree(rendered_project, workspace / rendered_project.name))
     settings = project / "deploy/swarm/stack.env"
-    settings.write_text(settings.read_text().replace("GUNICORN_WORKERS=3", "GUNICORN_WORKERS=1"))
+    settings.write_text(settings.read_text().replace("WEB_CONCURRENCY=3", "WEB_CONCURRENCY=1"))
     env = stack_environment(image, postgres_image, "swarm")
     name = unique("shallot-e2e-swarm")
     env.update(

@@ -2,7 +2,6 @@
 `kubectl kustomize`, every object is valid for the Kubernetes version the README states, and
 the objects keep what deploy/kubernetes/README.md promises."""
 
-import ast
 import configparser
 import shutil
 import subprocess
@@ -127,18 +126,16 @@ def test_pods_run_unprivileged_on_a_read_only_root_with_a_writable_tmp(rendered)
 
 
 def test_a_pod_stops_gracefully_within_its_grace_period(rendered, project):
-    gunicorn = {
-        node.targets[0].id: node.value.value
-        for node in ast.parse((project / "deploy/gunicorn.conf.py").read_text()).body
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-    }
+    uwsgi = configparser.RawConfigParser(strict=False, comment_prefixes=(";",))
+    uwsgi.read(project / "deploy/uwsgi.ini")
     supervisor = configparser.RawConfigParser(inline_comment_prefixes=(";",))
     supervisor.read(project / "deploy/supervisord.conf")
-    stopwaitsecs = supervisor.getint("program:gunicorn", "stopwaitsecs")
+    # nginx stops first, and finishes the requests it holds: uWSGI ends any after harakiri.
+    stopwaitsecs = supervisor.getint("program:nginx", "stopwaitsecs")
     pod_spec = one(rendered, "Deployment")["spec"]["template"]["spec"]
     pre_stop = only_container(pod_spec)["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
-    assert gunicorn["graceful_timeout"] < stopwaitsecs
+    assert uwsgi.getint("uwsgi", "harakiri") < stopwaitsecs
     assert pod_spec["terminationGracePeriodSeconds"] > int(pre_stop[1]) + stopwaitsecs
 
 

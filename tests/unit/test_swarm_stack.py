@@ -69,7 +69,7 @@ def test_the_service_runs_three_replicas_rolled_start_first_behind_its_health_ch
 def test_a_task_stops_within_its_grace_period(stack, project):
     app = stack["services"]["app"]
     seconds = int(app["stop_grace_period"].rstrip("s"))
-    assert seconds > 35, "supervisor gives gunicorn 35 s (stopwaitsecs) after SIGTERM"
+    assert seconds > 35, "supervisor gives nginx 35 s (stopwaitsecs) after SIGTERM"
 
 
 def test_secrets_are_swarm_secrets_mounted_as_files(stack, project):

@@ -34,7 +34,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def logging_config(level: str) -> dict[str, Any]:
-    """A dictConfig for the root logger; gunicorn's config extends it for its own loggers."""
+    """A dictConfig for the root logger: JSON lines on stdout."""
     return {
         "version": 1,
         "disable_existing_loggers": False,

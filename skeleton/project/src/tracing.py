@@ -34,18 +34,12 @@ def tracing_enabled(environ: Mapping[str, str] = os.environ) -> bool:
 
 
 def start_tracing() -> None:
-    """Once per process, after gunicorn forked it: the exporter's thread is the process's own."""
+    """Once per process (src/app.py, in each worker). The provider sends the spans still
+    waiting when the process exits."""
     if tracing_enabled():
         provider = TracerProvider()  # its resource and sampler come from OTEL_* too
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         trace.set_tracer_provider(provider)
-
-
-def stop_tracing() -> None:
-    """Sends the spans still waiting; for a worker about to exit."""
-    provider = trace.get_tracer_provider()
-    if isinstance(provider, TracerProvider):
-        provider.shutdown()
 
 
 def instrument(app: Flask, *engines: Engine) -> None:

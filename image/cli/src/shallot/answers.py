@@ -36,16 +36,17 @@ TAKEN_PACKAGE_NAMES = frozenset(
         "apispec",
         "click",
         "flask",
-        "gunicorn",
         "jinja2",
         "marshmallow",
         "migrations",
         "psycopg2",
+        "pyuwsgi",
         "sqlalchemy",
         "src",
         "supervisor",
         "testcontainers",
         "tests",
+        "uwsgi",
         "werkzeug",
     }
 )

@@ -1,7 +1,7 @@
 """Prometheus metrics of the HTTP side, and /metrics, which serves them with the app's others.
 
 Requests are counted and timed by route template (`/v1/todos/<uuid:todo_id>`, not each id),
-method and status. Under gunicorn each worker writes its figures to files in
+method and status. Under uWSGI each worker writes its figures to files in
 PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode) and a scrape adds them all
 up, so whichever worker answers it, a scrape sees the whole instance.
 """
@@ -9,11 +9,12 @@ up, so whichever worker answers it, a scrape sees the whole instance.
 import os
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.metrics import Counter, Gauge, Histogram
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
 
 METRICS = "metrics"  # the blueprint's name: the maintenance gate never refuses it
@@ -45,6 +46,20 @@ def method_label() -> str:
     return request.method if request.method in METHODS else "other"
 
 
+def forget_dead_workers(directory: Path) -> None:
+    """A worker that died (killed, or replaced by a reload) leaves the files of its live gauges:
+    they go, or its last values would be added to the living's. Its counts stay, so that the
+    totals survive it."""
+    for path in directory.glob("gauge_live*_*.db"):
+        pid = int(path.stem.rpartition("_")[2])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            mark_process_dead(pid, str(directory))
+        except PermissionError:  # alive, another user's
+            pass
+
+
 def init_metrics(
     app: Flask,
     registry: CollectorRegistry,
@@ -56,8 +71,8 @@ def init_metrics(
     (of every worker, in multiprocess mode) and those that `live` collects at each scrape.
     With `port`, /metrics answers only the requests that came in on that port."""
     http = HttpMetrics(registry)
-    multiprocess = "PROMETHEUS_MULTIPROC_DIR" in os.environ
-    sources = [MultiProcessCollector(None) if multiprocess else registry, *live]
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    sources = [MultiProcessCollector(None) if directory else registry, *live]
 
     @app.before_request
     def start_measuring() -> None:
@@ -84,6 +99,8 @@ def init_metrics(
     def scrape() -> Response:
         if port is not None and request.environ.get("SERVER_PORT") != str(port):
             abort(404)
+        if directory:
+            forget_dead_workers(Path(directory))
         body = b"".join(generate_latest(source) for source in sources)
         return Response(body, content_type=CONTENT_TYPE_LATEST)
 

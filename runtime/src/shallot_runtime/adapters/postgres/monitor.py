@@ -6,7 +6,7 @@ POLL_SECONDS whatever happens, so a lost notification costs at most that much st
 Each read is reported back as this instance's heartbeat and acknowledgement, which is how
 the migrator knows that every instance has seen its window.
 
-The thread starts on first use in the process that uses it: in each gunicorn worker after
+The thread starts on first use in the process that uses it: in each server worker after
 the fork, never in the master. When the database goes away, the last window seen stays in
 force (its lease still runs out by itself) and the thread reconnects with backoff.
 """

@@ -1,12 +1,18 @@
 """/metrics: requests by route template, method and status; the pool, readiness, the window."""
 
+import os
+import subprocess
+import sys
+import tempfile
 import unittest
 from datetime import timedelta
+from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 from shallot_runtime import MaintenanceWindow
 from shallot_runtime.testing import FixedReadiness, FixedWindows, stand_in_operations
 
+from src.api.metrics import forget_dead_workers
 from src.create_app import create_app
 from src.dependency_container import Container
 from src.services.todo_service import TodoService
@@ -126,3 +132,26 @@ class MetricsSettingsTest(unittest.TestCase):
         client = make_fake_app({"METRICS_PORT": "9100"}).test_client()
         self.assertEqual(client.get("/metrics").status_code, 404)
         scrape(client, base_url="http://localhost:9100")
+
+
+class ForgetDeadWorkersTest(unittest.TestCase):
+    def test_a_dead_workers_live_gauges_go_and_its_counts_stay(self):
+        directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        dead = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dead_pid, live_pid = int(dead.stdout), os.getpid()
+        names = [
+            f"gauge_livesum_{dead_pid}.db",
+            f"counter_{dead_pid}.db",
+            f"gauge_livesum_{live_pid}.db",
+        ]
+        for name in names:
+            (directory / name).touch()
+
+        forget_dead_workers(directory)
+
+        self.assertEqual(sorted(path.name for path in directory.iterdir()), sorted(names[1:]))

@@ -1,5 +1,5 @@
-"""/metrics under gunicorn with two workers: one scrape counts the requests of every worker,
-and those of a worker that was killed, after gunicorn replaced it."""
+"""/metrics under uWSGI (deploy/uwsgi.ini) with two workers: one scrape counts the requests of
+every worker, and those of a worker that was killed, after uWSGI replaced it."""
 
 import os
 import shutil
@@ -24,11 +24,17 @@ N = 60
 LISTED = {"route": "/v1/todos", "method": "GET", "status": "200"}
 
 
-class MetricsUnderGunicornTest(DatabaseTestCase):
+class MetricsUnderUwsgiTest(DatabaseTestCase):
     def setUp(self):
         super().setUp()
-        self.metrics_dir = Path(tempfile.mkdtemp(prefix="metrics-"))
-        self.addCleanup(shutil.rmtree, self.metrics_dir, ignore_errors=True)
+        scratch = Path(tempfile.mkdtemp(prefix="uwsgi-"))
+        self.addCleanup(shutil.rmtree, scratch, ignore_errors=True)
+        self.metrics_dir = scratch / "metrics"
+        self.metrics_dir.mkdir()
+        # The project's settings, with its socket and FIFO in a folder of the test's own: the
+        # devcontainer's service has those in /tmp.
+        ini = (PROJECT_ROOT / "deploy/uwsgi.ini").read_text().replace("/tmp/", f"{scratch}/")
+        (scratch / "uwsgi.ini").write_text(ini)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             address = f"127.0.0.1:{probe.getsockname()[1]}"
@@ -36,19 +42,21 @@ class MetricsUnderGunicornTest(DatabaseTestCase):
         environ = {
             **os.environ,
             **shared_postgres().environ(),
-            "GUNICORN_WORKERS": "2",
+            "WEB_CONCURRENCY": "2",
             "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir),
         }
+        for development_only in ("METRICS_PORT", "RELOAD_ON_CHANGE"):  # the devcontainer's
+            environ.pop(development_only, None)
         self.log = self.enterContext(tempfile.TemporaryFile())
-        command = ["gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", address]
-        self.gunicorn = subprocess.Popen(
-            [sys.executable, "-m", *command, "src.app:app"],
+        uwsgi = str(Path(sys.executable).with_name("uwsgi"))
+        self.uwsgi = subprocess.Popen(
+            [uwsgi, "--ini", str(scratch / "uwsgi.ini"), "--http-socket", address],
             cwd=PROJECT_ROOT,
             env=environ,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.addCleanup(self.stop_gunicorn)
+        self.addCleanup(self.stop_uwsgi)
         self.wait_for(lambda: len(self.workers()) == 2 and self.status("/healthz") == 200)
 
     def test_one_scrape_counts_every_workers_requests_a_killed_ones_too(self):
@@ -64,7 +72,7 @@ class MetricsUnderGunicornTest(DatabaseTestCase):
         self.wait_for(lambda: len(set(self.workers()) - {killed}) == 2)
         self.send(N)
         self.assertEqual(self.listed_count(), sent + N)
-        # gunicorn's child_exit hook removed the dead worker's gauges (in flight, the pool).
+        # The scrape removed the dead worker's gauges (in flight, the pool).
         self.assertEqual(list(self.metrics_dir.glob(f"gauge_live*_{killed}.db")), [])
 
     def send(self, count: int) -> None:
@@ -92,22 +100,22 @@ class MetricsUnderGunicornTest(DatabaseTestCase):
             return None
 
     def workers(self) -> list[int]:
-        pid = self.gunicorn.pid
+        pid = self.uwsgi.pid
         children = Path(f"/proc/{pid}/task/{pid}/children")
         return [int(child) for child in children.read_text().split()] if children.exists() else []
 
     def wait_for(self, condition, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
-            if time.monotonic() > deadline or self.gunicorn.poll() is not None:
+            if time.monotonic() > deadline or self.uwsgi.poll() is not None:
                 self.log.seek(0)
-                self.fail(f"gunicorn did not get there:\n{self.log.read().decode()[-3000:]}")
+                self.fail(f"uWSGI did not get there:\n{self.log.read().decode()[-3000:]}")
             time.sleep(0.2)
 
-    def stop_gunicorn(self) -> None:
-        self.gunicorn.terminate()
+    def stop_uwsgi(self) -> None:
+        self.uwsgi.terminate()
         try:
-            self.gunicorn.wait(timeout=30)
+            self.uwsgi.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            self.gunicorn.kill()
-            self.gunicorn.wait()
+            self.uwsgi.kill()
+            self.uwsgi.wait()
