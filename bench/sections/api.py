@@ -1,10 +1,8 @@
-"""The generated API as its image serves it (nginx and gunicorn under supervisord) against
+"""The generated API as its image serves it (nginx and uWSGI under supervisord) against
 PostgreSQL, loaded by wrk from the host: requests per second and p50/p99/max latency per
 endpoint at concurrency 8 and 32, beside a peer: the application shallot's template descends
-from (bench/peer.py), served as its README says with the same gunicorn settings as shallot's
-default, against the same PostgreSQL, under the same load; and, on GET one by id, shallot's
-previous default (gunicorn alone, sync workers) and a candidate server (bench/candidate.py:
-uWSGI in place of gunicorn, with the default's processes and threads). The instances run side
+from (bench/peer.py), served as its README says (gunicorn) with shallot's default's processes,
+threads and timeout, against the same PostgreSQL, under the same load. The instances run side
 by side and take turns, run after run, so that a change in the machine's load weighs on each
 alike. wrk's own CPU use is reported, to show it is not the bottleneck."""
 
@@ -17,7 +15,7 @@ import statistics
 import subprocess
 import time
 
-from bench import candidate, peer
+from bench import peer
 from bench.context import REPO
 from tests.e2e.docker_helpers import docker, published_port, unique, wait_for_http
 
@@ -29,27 +27,20 @@ ENDPOINTS = {
     "POST /v1/todos": ("/v1/todos", '{"title": "benchmark todo"}'),
 }
 # shallot's settings: a command in place of the image's own (None: supervisord, nginx and
-# gunicorn by deploy/gunicorn.conf.py), and the endpoints to load (None: every one).
+# uWSGI by deploy/uwsgi.ini), and the endpoints to load (None: every one).
 SHALLOT = "shallot (default)"
-PREVIOUS = "shallot: gunicorn alone, sync workers (the previous default)"
 SETTINGS = {
     SHALLOT: (None, None),
-    # Before nginx: gunicorn on the port itself, 2 x cores + 1 sync workers; GET one by id only.
-    PREVIOUS: (["gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--worker-class",
-                "sync", "--threads", "1", "--workers", str(min(2 * len(os.sched_getaffinity(0)) + 1, 8)),
-                "src.app:app"], ["GET /v1/todos/<id>"]),
 }
-CANDIDATE = "candidate: uWSGI in place of gunicorn, behind the same nginx"
-CANDIDATE_ENDPOINTS = ["GET /v1/todos/<id>"]
 PEER = "peer: ms-flask-clean-architecture, gunicorn wsgi:app"
 PEER_COMMAND = "peer command"  # not a figure: how the peer was served
-# The gunicorn settings the peer is served with: shallot's default's, read from its config.
-# Each setting, its default (gunicorn's) and its command-line flag.
-GUNICORN_SETTINGS = {"workers": (1, "--workers"), "worker_class": ("sync", "--worker-class"),
-                     "threads": (1, "--threads"), "keepalive": (2, "--keep-alive"), "timeout": (30, "--timeout")}
+# shallot's default's processes, threads and request timeout, as its image works them out in
+# this environment (deploy/supervise.py, deploy/uwsgi.ini): the peer's gunicorn gets the same.
 READ_SETTINGS = (
-    "import json, runpy; s = runpy.run_path('deploy/gunicorn.conf.py'); "
-    f"print(json.dumps({{k: s.get(k, v) for k, (v, _) in {GUNICORN_SETTINGS!r}.items()}}))"
+    "import configparser, json, os, sys; sys.path.insert(0, 'deploy'); from supervise import web_concurrency; "
+    "ini = configparser.RawConfigParser(strict=False, comment_prefixes=(';',)); ini.read('deploy/uwsgi.ini'); "
+    "print(json.dumps({'workers': web_concurrency(os.environ), 'threads': ini.getint('uwsgi', 'threads'), "
+    "'timeout': ini.getint('uwsgi', 'harakiri')}))"
 )
 
 
@@ -124,25 +115,21 @@ class _Service:
         return name, base
 
     def start_peer(self, image: str) -> tuple[str, str]:
-        """The peer, its table made and seeded, served with shallot's default gunicorn settings."""
+        """The peer, its table made and seeded, served by gunicorn's threaded workers with shallot's
+        default's processes, threads and timeout; keep-alive as nginx's to shallot's clients."""
         url = ["-e", f"SQLALCHEMY_DATABASE_URI=postgresql+psycopg2://postgres:bench@{self.db}:5432/bench"]
         docker("run", "--rm", "--network", self.network, *url, image, "python", "-c", peer.CREATE_TABLE)
         docker("exec", self.db, "psql", "-U", "postgres", "-d", "bench", "-c", peer.seed_sql(SEEDED_TODOS))
-        command = ["gunicorn", "--bind", "0.0.0.0:8000",
-                   *(f"{GUNICORN_SETTINGS[key][1]}={value}" for key, value in self.default_settings.items()),
-                   "wsgi:app"]
+        settings = self.default_settings
+        command = ["gunicorn", "--bind", "0.0.0.0:8000", f"--workers={settings['workers']}",
+                   "--worker-class=gthread", f"--threads={settings['threads']}", "--keep-alive=5",
+                   f"--timeout={settings['timeout']}", "wsgi:app"]
         self.peer_command = command
         return self.start_app(command, [*url[1:]], image=image, ready=peer.ROUTES[next(iter(ENDPOINTS))][0])
 
-    def start_candidate(self, image: str) -> tuple[str, str]:
-        """The candidate server, with as many processes and threads as shallot's default."""
-        settings = self.default_settings
-        return self.start_app(None, [f"WORKERS={settings['workers']}", f"THREADS={settings['threads']}"], image=image)
-
     @functools.cached_property
     def default_settings(self) -> dict:
-        """shallot's default gunicorn settings, as its config gives them in this environment (read
-        once: the peer and the candidate both take them)."""
+        """shallot's default's processes, threads and timeout in this environment (read once)."""
         return json.loads(docker("run", "--rm", *self.env, self.context.project_image, "python", "-c",
                                  READ_SETTINGS).stdout.strip().splitlines()[-1])
 
@@ -154,19 +141,16 @@ class _Service:
 def measure(context) -> dict:
     concurrencies = (8, 32)
     seconds = 1 if context.quick else 2
-    peer_image, candidate_image = f"shallot-bench/peer:{os.getpid()}", f"shallot-bench/candidate:{os.getpid()}"
+    peer_image = f"shallot-bench/peer:{os.getpid()}"
     peer.build_image(context, peer_image)
-    candidate.build_image(context, candidate_image)
     apps = {}
-    loads = {**{subject: endpoints for subject, (_, endpoints) in SETTINGS.items()},
-             CANDIDATE: CANDIDATE_ENDPOINTS, PEER: None}
+    loads = {**{subject: endpoints for subject, (_, endpoints) in SETTINGS.items()}, PEER: None}
     runs = {(subject, endpoint, c): [] for subject, endpoints in loads.items() for endpoint in endpoints or ENDPOINTS
             for c in concurrencies}
     with _Service(context) as service:
         try:
             for setting, (command, _) in SETTINGS.items():
                 apps[setting] = service.start_app(command)
-            apps[CANDIDATE] = service.start_candidate(candidate_image)
             apps[PEER] = service.start_peer(peer_image)
             for subject, (_, base) in apps.items():  # warm-up, not counted
                 _wrk(base + _route(subject, next(iter(ENDPOINTS)))[0], None, 8, 1)
@@ -181,7 +165,7 @@ def measure(context) -> dict:
         finally:
             for app, _ in apps.values():
                 docker("rm", "--force", app, check=False)
-            docker("image", "rm", "--force", peer_image, candidate_image, check=False)
+            docker("image", "rm", "--force", peer_image, check=False)
     figures = {f"{subject} | {endpoint} | {c}": _median_of(measured)
                for (subject, endpoint, c), measured in runs.items()}
     for key, figure in figures.items():

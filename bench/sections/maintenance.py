@@ -1,5 +1,5 @@
 """A migration under load, in a maintenance window (`make migrate`) and the stop-the-world way
-(stop the service, migrate, start it), side by side on one compose stack: 2 gunicorn workers,
+(stop the service, migrate, start it), side by side on one compose stack: 2 uWSGI workers,
 100,000 todos, 6 threads reading and writing without pause, and an expand migration (a nullable
 column and an index built CONCURRENTLY) each run. Failed requests are every answer that is not
 2xx, refusals (503) and connection errors alike."""

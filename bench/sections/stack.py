@@ -1,6 +1,6 @@
 """The compose stack: from `compose up` to /readyz 200, cold (no containers, no volume: the
 migrate sidecar runs too) and warm (containers stopped, data kept); then the stack `make up`
-starts (compose.dev.yaml too: the code mounted, gunicorn reloading) and its inner loop, from a
+starts (compose.dev.yaml too: the code mounted, uWSGI reloading) and its inner loop, from a
 saved change to the first response by the new code (bench/inner_loop.py)."""
 
 import os

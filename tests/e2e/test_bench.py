@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from bench.sections.api import CANDIDATE, CANDIDATE_ENDPOINTS, ENDPOINTS, PEER, PEER_COMMAND, SETTINGS
+from bench.sections.api import ENDPOINTS, PEER, PEER_COMMAND, SETTINGS
 from bench.sections.observability import SETTINGS as OBSERVABILITY_SETTINGS
 
 
@@ -27,13 +27,11 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
     assert sections["render"]["new, wall with container start"]["ratio"] > 0
     api = {name: figure for name, figure in sections["api"].items() if name != PEER_COMMAND}
-    loaded = (len(ENDPOINTS) + sum(len(endpoints or ENDPOINTS) for _, endpoints in SETTINGS.values())
-              + len(CANDIDATE_ENDPOINTS))
-    assert len(api) == loaded * 2, "each setting's endpoints, the candidate's and the peer's, at c8 and c32"
-    assert f"{CANDIDATE} | GET /v1/todos/<id> | 8" in api
+    loaded = len(ENDPOINTS) + sum(len(endpoints or ENDPOINTS) for _, endpoints in SETTINGS.values())
+    assert len(api) == loaded * 2, "each setting's endpoints and the peer's, at c8 and c32"
     assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in api.values())
     assert all(figure["rps_vs_peer"] > 0 for name, figure in api.items() if not name.startswith(PEER))
-    assert "wsgi:app" in sections["api"][PEER_COMMAND]["command"]
+    assert "wsgi:app" in sections["api"][PEER_COMMAND]["command"] and "--threads=2" in sections["api"][PEER_COMMAND]["command"]
     assert {"inner loop: saved change to its first response", "make test (the whole suite)"} <= set(
         sections["devcontainer"])
     assert "make up's stack, inner loop: saved change to its first response" in sections["stack"]
