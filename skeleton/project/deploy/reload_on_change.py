@@ -1,5 +1,5 @@
 """Development only (RELOAD_ON_CHANGE, deploy/uwsgi.ini): reloads uWSGI's workers as soon as a
-Python file under src/ is saved, added or removed, so that the new code answers within a second.
+Python file under src/ is saved, added or removed: the new code answers within 1.5 s.
 
 usage: python deploy/reload_on_change.py MASTER_FIFO
 
