@@ -35,11 +35,11 @@ SETTINGS = {
 PEER = "peer: ms-flask-clean-architecture, gunicorn wsgi:app"
 PEER_COMMAND = "peer command"  # not a figure: how the peer was served
 # shallot's default's processes, threads and request timeout, as its image works them out in
-# this environment (deploy/supervise.py, deploy/uwsgi.ini): the peer's gunicorn gets the same.
+# this environment (src/config.py, deploy/uwsgi.ini): the peer's gunicorn gets the same.
 READ_SETTINGS = (
-    "import configparser, json, os, sys; sys.path.insert(0, 'deploy'); from supervise import web_concurrency; "
+    "import configparser, json; from src.config import load_config; "
     "ini = configparser.RawConfigParser(strict=False, comment_prefixes=(';',)); ini.read('deploy/uwsgi.ini'); "
-    "print(json.dumps({'workers': web_concurrency(os.environ), 'threads': ini.getint('uwsgi', 'threads'), "
+    "print(json.dumps({'workers': load_config().web_concurrency, 'threads': ini.getint('uwsgi', 'threads'), "
     "'timeout': ini.getint('uwsgi', 'harakiri')}))"
 )
 

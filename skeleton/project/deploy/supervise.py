@@ -24,24 +24,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Every worker writes its metrics to files here, and /metrics adds them up (prometheus_client's
 # multiprocess mode); on the tmpfs /tmp.
 METRICS_DIR = "/tmp/metrics"  # noqa: S108
-MAX_WORKERS = 8
 SOMAXCONN = Path("/proc/sys/net/core/somaxconn")
 MAX_LISTEN = 1024
 
 sys.path.insert(0, str(PROJECT_ROOT))  # for src: this script runs from deploy/
 from src.config import TRUE_WORDS, ConfigError, load_config  # noqa: E402
-
-
-def web_concurrency(environ: MutableMapping[str, str]) -> int:
-    """uWSGI's worker processes: WEB_CONCURRENCY (GUNICORN_WORKERS in projects made before
-    uWSGI), else one per CPU and one more, at most 8."""
-    for name in ("WEB_CONCURRENCY", "GUNICORN_WORKERS"):
-        value = environ.get(name, "").strip()
-        if value:
-            if not value.isdigit() or int(value) < 1:
-                raise ConfigError([f"{name}={value!r} is not a whole number of at least 1."])
-            return int(value)
-    return min(len(os.sched_getaffinity(0)) + 1, MAX_WORKERS)
 
 
 def listen_backlog() -> int:
@@ -55,7 +42,7 @@ def listen_backlog() -> int:
 def prepare_uwsgi(environ: MutableMapping[str, str]) -> int:
     """The settings deploy/uwsgi.ini reads, in ENVIRON; the max body size nginx enforces."""
     config = load_config(environ)
-    environ["WEB_CONCURRENCY"] = str(web_concurrency(environ))
+    environ["WEB_CONCURRENCY"] = str(config.web_concurrency)
     environ.pop("METRICS_PORT", None)
     if config.metrics_port:
         environ["METRICS_PORT"] = str(config.metrics_port)

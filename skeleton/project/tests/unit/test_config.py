@@ -1,9 +1,16 @@
+import os
 import tempfile
 import unittest
 from datetime import timedelta
 from pathlib import Path
 
-from src.config import DEVELOPMENT_SECRET_KEY, ConfigError, load_config, load_database_settings
+from src.config import (
+    DEVELOPMENT_SECRET_KEY,
+    MAX_WEB_CONCURRENCY,
+    ConfigError,
+    load_config,
+    load_database_settings,
+)
 
 PRODUCTION = {
     "APP_ENV": "production",
@@ -107,3 +114,19 @@ class ConfigTest(unittest.TestCase):
             {"APP_ENV": "test", "DB_STATEMENT_TIMEOUT": "0.5"},
             "DB_STATEMENT_TIMEOUT='0.5' is not a whole number of at least 1.",
         )
+
+    def test_web_concurrency_first_then_gunicorn_workers_of_earlier_projects(self):
+        both = {"APP_ENV": "development", "WEB_CONCURRENCY": "3", "GUNICORN_WORKERS": "5"}
+        self.assertEqual(load_config(both).web_concurrency, 3)
+        earlier = {"APP_ENV": "development", "GUNICORN_WORKERS": "5"}
+        self.assertEqual(load_config(earlier).web_concurrency, 5)
+
+    def test_web_concurrency_is_one_per_cpu_and_one_more_by_default_at_most_eight(self):
+        expected = min(len(os.sched_getaffinity(0)) + 1, MAX_WEB_CONCURRENCY)
+        self.assertEqual(load_config({"APP_ENV": "development"}).web_concurrency, expected)
+
+    def test_web_concurrency_but_a_whole_number_of_at_least_one_is_refused_by_name(self):
+        for name in ("WEB_CONCURRENCY", "GUNICORN_WORKERS"):
+            for value in ("0", "-1", "two", "1.5"):
+                with self.subTest(name=name, value=value):
+                    self.assertProblem({"APP_ENV": "development", name: value}, f"{name}={value!r}")

@@ -1,7 +1,6 @@
 """deploy/supervise.py: the settings are checked before anything starts, and uWSGI's are worked
 out from them (deploy/uwsgi.ini reads them from the environment)."""
 
-import os
 import sys
 import tempfile
 import unittest
@@ -11,24 +10,7 @@ from src.config import ConfigError
 from src.dependency_container import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "deploy"))
-from supervise import MAX_LISTEN, MAX_WORKERS, prepare_uwsgi, web_concurrency
-
-
-class WebConcurrencyTest(unittest.TestCase):
-    def test_web_concurrency_first_then_gunicorn_workers_of_earlier_projects(self):
-        self.assertEqual(web_concurrency({"WEB_CONCURRENCY": "3", "GUNICORN_WORKERS": "5"}), 3)
-        self.assertEqual(web_concurrency({"GUNICORN_WORKERS": "5"}), 5)
-
-    def test_by_default_one_per_cpu_and_one_more_at_most_eight(self):
-        expected = min(len(os.sched_getaffinity(0)) + 1, MAX_WORKERS)
-        self.assertEqual(web_concurrency({}), expected)
-
-    def test_anything_but_a_whole_number_of_at_least_one_is_refused_by_name(self):
-        for name in ("WEB_CONCURRENCY", "GUNICORN_WORKERS"):
-            for value in ("0", "-1", "two", "1.5"):
-                with self.subTest(name=name, value=value), self.assertRaises(ConfigError) as caught:
-                    web_concurrency({name: value})
-                self.assertIn(name, caught.exception.problems[0])
+from supervise import MAX_LISTEN, prepare_uwsgi
 
 
 class PrepareUwsgiTest(unittest.TestCase):
