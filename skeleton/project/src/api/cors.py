@@ -5,6 +5,8 @@ from flask_cors import CORS
 
 
 def init_cors(app: Flask, allowed_origins: tuple[str, ...]) -> None:
+    if not allowed_origins:
+        return  # no origin is allowed: no response depends on Origin, and nothing runs per request
     allow_any = "*" in allowed_origins
     CORS(
         app,

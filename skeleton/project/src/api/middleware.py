@@ -1,9 +1,10 @@
-"""Request ids and security headers, on every request and response."""
+"""Request ids and security headers, on every request and response; and no cookie sessions."""
 
 import re
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
+from flask.sessions import SessionInterface, SessionMixin
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -24,7 +25,20 @@ def current_request_id() -> str:
     return g.request_id
 
 
+class NoSessions(SessionInterface):
+    """The API keeps no state between requests: no session cookie is read, signed or set, and
+    flask.session is a null session (writing to it raises)."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask then makes the null session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        pass
+
+
 def init_middleware(app: Flask) -> None:
+    app.session_interface = NoSessions()
+
     @app.before_request
     def assign_request_id() -> None:
         current_request_id()

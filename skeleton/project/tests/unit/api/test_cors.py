@@ -66,3 +66,4 @@ class CorsTest(unittest.TestCase):
         client = make_fake_app({"CORS_ALLOWED_ORIGINS": ""}).test_client()
         response = client.get("/v1/todos", headers={"Origin": ALLOWED})
         self.assertNotIn("Access-Control-Allow-Origin", response.headers)
+        self.assertNotIn("Vary", response.headers)

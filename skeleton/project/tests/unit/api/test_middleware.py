@@ -1,6 +1,8 @@
-"""Request ids and security headers, on every response."""
+"""Request ids and security headers, on every response; no cookie sessions."""
 
 import unittest
+
+from flask import session
 
 from tests.support.app import make_fake_app
 
@@ -24,3 +26,19 @@ class RequestIdTest(unittest.TestCase):
         self.assertEqual(response.headers["X-Request-ID"], "r1")
         self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")
         self.assertEqual(response.headers["Referrer-Policy"], "no-referrer")
+
+
+class NoSessionsTest(unittest.TestCase):
+    def test_no_session_cookie_is_read_or_set_and_writing_one_raises(self):
+        app = make_fake_app()
+
+        @app.get("/remember")
+        def remember():
+            session["user"] = "someone"
+            return "stored"
+
+        client = app.test_client()
+        client.set_cookie("session", "anything")
+        response = client.get("/healthz")
+        self.assertEqual((response.status_code, response.headers.get("Set-Cookie")), (200, None))
+        self.assertEqual(client.get("/remember").status_code, 500)
