@@ -21,6 +21,9 @@ from src.dependency_container import PROJECT_ROOT
 from tests.support.database import DatabaseTestCase
 from tests.support.postgres import shared_postgres
 
+sys.path.insert(0, str(PROJECT_ROOT / "deploy"))
+from reload_on_change import tell
+
 N = 60
 LISTED = {"route": "/v1/todos", "method": "GET", "status": "200"}
 
@@ -72,8 +75,10 @@ class MetricsUnderUwsgiTest(DatabaseTestCase):
         killed = self.workers()[0]
         os.kill(killed, signal.SIGKILL)
         # The master replaces a dead worker at its next cycle, up to a second away, unless a
-        # line on its FIFO wakes it (deploy/reload_on_change.py does the same).
-        self.wait_for(lambda: len(set(self.workers()) - {killed}) == 2, nudge=self.wake_master)
+        # line on its FIFO wakes it, as deploy/reload_on_change.py wakes it.
+        self.wait_for(
+            lambda: len(set(self.workers()) - {killed}) == 2, nudge=lambda: tell(self.fifo, "\n")
+        )
         self.send(N)
         self.assertEqual(self.listed_count(), sent + N)
         # The scrape removed the dead worker's gauges (in flight, the pool).
@@ -107,13 +112,6 @@ class MetricsUnderUwsgiTest(DatabaseTestCase):
         pid = self.uwsgi.pid
         children = Path(f"/proc/{pid}/task/{pid}/children")
         return [int(child) for child in children.read_text().split()] if children.exists() else []
-
-    def wake_master(self) -> None:
-        fifo = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
-        try:
-            os.write(fifo, b"\n")
-        finally:
-            os.close(fifo)
 
     def wait_for(self, condition, timeout: float = 30, nudge=lambda: None) -> None:
         deadline = time.monotonic() + timeout
