@@ -117,13 +117,33 @@ def test_a_read_only_mount_is_refused(image, workspace):
     assert os.listdir(workspace) == []
 
 
-def test_a_full_disk_leaves_nothing_behind(image):
-    result = subprocess.run(
+def run_new_then_list(image, mount, *listed):
+    """`new orders` through the entrypoint, then `ls -A` of /work and of LISTED folders."""
+    return subprocess.run(
         [
-            "docker", "run", "--rm", "--mount", "type=tmpfs,destination=/work,tmpfs-size=32k",
-            "--entrypoint", "bash", image, "-c", "shallot-entrypoint new orders; status=$?; ls -A /work; exit $status",
+            "docker", "run", "--rm", *mount, "--entrypoint", "bash", image, "-c",
+            "shallot-entrypoint new orders >/dev/null; status=$?; ls -A /work " + " ".join(listed) + "; exit $status",
         ],
         capture_output=True, text=True, timeout=120,
     )
+
+
+@pytest.mark.parametrize(
+    "mount",
+    [
+        ["--mount", "type=tmpfs,destination=/work,tmpfs-size=32k"],
+        ["--tmpfs", f"/work:size=32k,uid={HOST_UID},gid={HOST_UID}"],
+    ],
+    ids=["as root", "as the owner, rendered as root in memory"],
+)
+def test_a_full_disk_leaves_nothing_behind(image, mount):
+    result = run_new_then_list(image, mount, "/dev/shm")
     assert_refused(result, "No space left on device")
-    assert result.stdout == ""
+    assert result.stdout.split() == ["/dev/shm:", "/work:"]
+
+
+def test_the_render_as_root_leaves_nothing_in_the_containers_memory(image, workspace):
+    result = run_new_then_list(image, ["-v", f"{workspace}:/work"], "/dev/shm")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/dev/shm:", "/work:", "orders"]
+    assert owners(workspace / "orders") == {(HOST_UID, HOST_UID)}

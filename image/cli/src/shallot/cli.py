@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from shallot import __version__
+from shallot import __version__, privileges
 from shallot.commands.dependencies import add, lock, remove, sync, upgrade
 from shallot.commands.migrate import migrate
 from shallot.commands.new import new
@@ -42,6 +42,7 @@ def _fail(message: str, code: int) -> None:
 
 
 def main() -> None:
+    privileges.become_owner()
     try:
         code = cli.main(prog_name="shallot", standalone_mode=False)
     except ShallotError as error:

@@ -5,15 +5,18 @@ import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 import warnings
 from pathlib import Path
 
-from shallot import __version__
+from shallot import __version__, privileges
 from shallot.answers import Answers
 from shallot.errors import ShallotError
 
 ANSWERS_FILE = ".copier-answers.yml"
+# The container's own memory-backed folder, where a render as root writes (privileges.py).
+SCRATCH = Path("/dev/shm")  # noqa: S108 - a folder of the container's, not a shared /tmp
 
 
 def template_dir() -> Path:
@@ -62,14 +65,10 @@ def render(answers: Answers, target: Path, template: Path | None = None, finish=
     """Render ANSWERS into TARGET (absent or empty), calling FINISH(folder) on the rendered folder
     before it takes TARGET's place; returns what FINISH returns. On any failure nothing is left
     behind."""
-    from shallot import quick_copier  # imported here: copier is slow to import, and only `new` needs it
-
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".shallot-new", dir=target.parent))
     try:
         os.chmod(staging, 0o777 & ~_current_umask())
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
-            quick_copier.copy(template or template_dir(), staging, answers.as_data(), compiled_template())
+        _render_files(answers.as_data(), template or template_dir(), staging)
         history = release_history()
         if history is not None and template is None:
             _record_release(staging / ANSWERS_FILE, history)
@@ -84,3 +83,52 @@ def render(answers: Answers, target: Path, template: Path | None = None, finish=
         ) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _render_files(data: dict, template: Path, folder: Path) -> None:
+    """copier's render of TEMPLATE into FOLDER. Where the process kept root (privileges.py), it
+    renders as root into a scratch folder in memory, and the files are copied into FOLDER as the
+    owner: root reads the image's files faster, and writes nothing outside the container."""
+    from shallot import quick_copier  # imported here: copier is slow to import, and only `new` needs it
+
+    def copy(into: Path) -> None:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            quick_copier.copy(template, into, data, compiled_template())
+
+    if not (privileges.kept_root() and SCRATCH.is_dir()):
+        copy(folder)
+        return
+    with privileges.as_root():
+        scratch = Path(tempfile.mkdtemp(dir=SCRATCH))
+    try:
+        with privileges.as_root():
+            scratch.chmod(0o755)
+            copy(scratch)
+        umask = os.umask(0)  # the copies get their originals' modes exactly
+        try:
+            _copy_tree(scratch, folder)
+        finally:
+            os.umask(umask)
+    finally:
+        with privileges.as_root():
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _copy_tree(source: Path, folder: Path) -> None:
+    """SOURCE's files, folders and links into the folder FOLDER, each made with its original's
+    mode (under the umask the caller sets) and no other metadata: on a slow disk each metadata
+    call costs as much as writing a file's content. Stops at the first failure."""
+    for entry in os.scandir(source):
+        copied = folder / entry.name
+        mode = stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode)
+        if entry.is_symlink():
+            copied.symlink_to(os.readlink(entry.path))
+        elif entry.is_dir():
+            copied.mkdir(mode)
+            _copy_tree(Path(entry.path), copied)
+        else:
+            with open(entry.path, "rb") as original, open(
+                os.open(copied, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb"
+            ) as copy:
+                shutil.copyfileobj(original, copy)
