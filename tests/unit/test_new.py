@@ -178,6 +178,7 @@ def test_the_project_is_a_repository_with_one_commit_by_its_author(tmp_path, mon
     assert _git(project, "log", "--format=%an <%ae>|%s").splitlines() == ["Ada Team <ada@example.com>|New project, made by shallot"]
     assert _git(project, "status", "--porcelain") == ""
     assert _git(project, "branch", "--show-current").strip() == "main"
+    _git(project, "fsck", "--strict")  # its objects, added straight into a pack, are whole
 
 
 def test_no_git_and_an_enclosing_repository_make_none(tmp_path, monkeypatch):
