@@ -1,14 +1,17 @@
 """`shallot new` on the host, as a subprocess: what it writes, and what it refuses."""
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 import yaml
 
-from shallot.render import template_dir
+from shallot.render import SCRATCH, template_dir
 
 # The tree the foundation issue promises, relative to the project folder.
 REQUIRED_PATHS = [
@@ -195,3 +198,60 @@ def test_no_git_and_an_enclosing_repository_make_none(tmp_path, monkeypatch):
     assert result.returncode == 0, result.stderr
     assert f"inside the git repository at {workspace}" in result.stdout
     assert not (workspace / "mono-api" / ".git").exists()
+
+
+def _tree(folder) -> dict:
+    """Each path under FOLDER (but .git) with its owner and mode."""
+    found = {}
+    for path in folder.rglob("*"):
+        if ".git" not in path.relative_to(folder).parts:
+            info = path.lstat()
+            found[str(path.relative_to(folder))] = (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode))
+    return found
+
+
+def _scratch_folders() -> set:
+    return {path.name for path in SCRATCH.iterdir()} if SCRATCH.is_dir() else set()
+
+
+@pytest.fixture
+def open_folder():
+    """A folder that any user can go through (pytest's tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_started_as_root_for_an_owner_it_writes_as_the_owner_what_a_plain_render_writes(open_folder):
+    """The image's entrypoint starts the CLI as root with SHALLOT_OWNER; run as root here (as CI does)."""
+    owner = 2345
+    as_root, as_owner = open_folder / "root", open_folder / "owner"
+    as_root.mkdir()
+    as_owner.mkdir()
+    os.chown(as_owner, owner, owner)
+    scratch_before = _scratch_folders()
+
+    assert shallot(as_root, "new", "orders", "--no-git").returncode == 0
+    env = {**os.environ, "SHALLOT_WORKSPACE": str(as_owner), "SHALLOT_OWNER": f"{owner} {owner}"}
+    result = subprocess.run([sys.executable, "-m", "shallot", "new", "orders"], env=env, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+    rendered = _tree(as_owner / "orders")
+    assert {(uid, gid) for uid, gid, _mode in rendered.values()} == {(owner, owner)}
+    assert {path: mode for path, (*_owner, mode) in rendered.items()} == {
+        path: mode for path, (*_owner, mode) in _tree(as_root / "orders").items()
+    }
+    assert _git(as_owner / "orders", "-c", "safe.directory=*", "log", "--format=%s").strip() == "New project, made by shallot"
+    assert _scratch_folders() == scratch_before
+
+
+def test_a_workspace_the_owner_may_not_enter_is_one_line(open_folder):
+    shut = open_folder / "shut"
+    (shut / "work").mkdir(parents=True)
+    shut.chmod(0o700)
+    env = {**os.environ, "SHALLOT_WORKSPACE": str(shut / "work"), "SHALLOT_OWNER": "2345 2345"}
+    result = subprocess.run([sys.executable, "-m", "shallot", "new", "orders"], env=env, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (2, f"shallot: error: {shut / 'work'}: Permission denied\n")

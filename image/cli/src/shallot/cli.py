@@ -50,6 +50,8 @@ def main() -> None:
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "shallot"
         _fail(f"{error.format_message()} (see '{command} --help')", EXIT_BAD_INPUT)
+    except OSError as error:  # a folder it may not enter or read, say: the one line still
+        _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error), EXIT_BAD_INPUT)
     except (click.Abort, KeyboardInterrupt, EOFError):
         _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
     sys.exit(code or 0)

@@ -89,9 +89,10 @@ def _render_files(data: dict, template: Path, folder: Path) -> None:
     """copier's render of TEMPLATE into FOLDER. Where the process kept root (privileges.py), it
     renders as root into a scratch folder in memory, and the files are copied into FOLDER as the
     owner: root reads the image's files faster, and writes nothing outside the container."""
-    from shallot import quick_copier  # imported here: copier is slow to import, and only `new` needs it
 
     def copy(into: Path) -> None:
+        from shallot import quick_copier  # imported here: copier is slow to import, and only `new` needs it
+
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             quick_copier.copy(template, into, data, compiled_template())
