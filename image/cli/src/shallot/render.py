@@ -8,6 +8,8 @@ import shutil
 import stat
 import tempfile
 import warnings
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from shallot import __version__, privileges
@@ -17,6 +19,8 @@ from shallot.errors import ShallotError
 ANSWERS_FILE = ".copier-answers.yml"
 # The container's own memory-backed folder, where a render as root writes (privileges.py).
 SCRATCH = Path("/dev/shm")  # noqa: S108 - a folder of the container's, not a shared /tmp
+# What `finish` (new's first commit) makes in a rendered folder.
+FINISHED = (".git",)
 
 
 def template_dir() -> Path:
@@ -68,11 +72,11 @@ def render(answers: Answers, target: Path, template: Path | None = None, finish=
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".shallot-new", dir=target.parent))
     try:
         os.chmod(staging, 0o777 & ~_current_umask())
-        _render_files(answers.as_data(), template or template_dir(), staging)
-        history = release_history()
-        if history is not None and template is None:
-            _record_release(staging / ANSWERS_FILE, history)
-        finished = finish(staging) if finish is not None else None
+        if privileges.kept_root() and SCRATCH.is_dir():
+            finished = _render_in_scratch(answers.as_data(), template, staging, finish)
+        else:
+            _render_files(answers.as_data(), template, staging)
+            finished = finish(staging) if finish is not None else None
         if target.is_dir():
             target.rmdir()
         staging.rename(target)
@@ -85,51 +89,71 @@ def render(answers: Answers, target: Path, template: Path | None = None, finish=
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _render_files(data: dict, template: Path, folder: Path) -> None:
-    """copier's render of TEMPLATE into FOLDER. Where the process kept root (privileges.py), it
-    renders as root into a scratch folder in memory, and the files are copied into FOLDER as the
-    owner: root reads the image's files faster, and writes nothing outside the container."""
+def _render_files(data: dict, template: Path | None, folder: Path) -> None:
+    """copier's render of TEMPLATE (this release's when None) into FOLDER."""
+    from shallot import quick_copier  # imported here: copier is slow to import, and only `new` needs it
 
-    def copy(into: Path) -> None:
-        from shallot import quick_copier  # imported here: copier is slow to import, and only `new` needs it
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        quick_copier.copy(template or template_dir(), folder, data, compiled_template())
+    history = release_history()
+    if history is not None and template is None:
+        _record_release(folder / ANSWERS_FILE, history)
 
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
-            quick_copier.copy(template, into, data, compiled_template())
 
-    if not (privileges.kept_root() and SCRATCH.is_dir()):
-        copy(folder)
-        return
+def _render_in_scratch(data: dict, template: Path | None, folder: Path, finish) -> str | None:
+    """_render_files as root (privileges.py) into a scratch folder in memory, which is then
+    given to the owner: root reads the image's files faster, and writes nothing outside the
+    container. FINISH runs on the scratch folder while its files are copied into FOLDER, and
+    what it made there (.git) is copied after."""
     with privileges.as_root():
         scratch = Path(tempfile.mkdtemp(dir=SCRATCH))
     try:
         with privileges.as_root():
-            scratch.chmod(0o755)
-            copy(scratch)
-        umask = os.umask(0)  # the copies get their originals' modes exactly
-        try:
-            _copy_tree(scratch, folder)
-        finally:
-            os.umask(umask)
+            _render_files(data, template, scratch)
+            _give(scratch, os.getuid(), os.getgid())
+        with ThreadPoolExecutor(max_workers=1) as background:
+            finishing = background.submit(finish, scratch) if finish is not None else None
+            _copy_tree(scratch, folder, skip=FINISHED)
+            finished = finishing.result() if finishing is not None else None
+        for entry in os.scandir(scratch):
+            if entry.name in FINISHED:
+                _copy(entry, folder / entry.name)
+        return finished
     finally:
         with privileges.as_root():
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _copy_tree(source: Path, folder: Path) -> None:
-    """SOURCE's files, folders and links into the folder FOLDER, each made with its original's
-    mode (under the umask the caller sets) and no other metadata: on a slow disk each metadata
-    call costs as much as writing a file's content. Stops at the first failure."""
+def _give(folder: Path, uid: int, gid: int) -> None:
+    """FOLDER and everything in it to UID:GID."""
+    os.chown(folder, uid, gid)
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            os.chown(os.path.join(parent, name), uid, gid, follow_symlinks=False)
+
+
+def _copy_tree(source: Path, folder: Path, skip: Collection[str] = ()) -> None:
+    """What SOURCE holds (but the names in SKIP) into the folder FOLDER; see _copy."""
     for entry in os.scandir(source):
-        copied = folder / entry.name
-        mode = stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode)
-        if entry.is_symlink():
-            copied.symlink_to(os.readlink(entry.path))
-        elif entry.is_dir():
-            copied.mkdir(mode)
-            _copy_tree(Path(entry.path), copied)
-        else:
-            with open(entry.path, "rb") as original, open(
-                os.open(copied, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb"
-            ) as copy:
-                shutil.copyfileobj(original, copy)
+        if entry.name not in skip:
+            _copy(entry, folder / entry.name)
+
+
+def _copy(entry: os.DirEntry, copied: Path) -> None:
+    """A file, folder (and what it holds) or link, with its original's mode and no other
+    metadata: on a slow disk each metadata call costs as much as writing a file's content.
+    Stops at the first failure."""
+    mode = stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode)
+    if entry.is_symlink():
+        copied.symlink_to(os.readlink(entry.path))
+    elif entry.is_dir():
+        copied.mkdir()
+        copied.chmod(mode)
+        _copy_tree(Path(entry.path), copied)
+    else:
+        with open(entry.path, "rb") as original, open(
+            os.open(copied, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb"
+        ) as copy:
+            os.fchmod(copy.fileno(), mode)  # what the umask took from the mode
+            shutil.copyfileobj(original, copy)

@@ -56,12 +56,12 @@ def _next_steps(answers: Answers, repository: str) -> str:
     )
 
 
-def _make_repository(folder: Path, answers: Answers) -> str:
-    """The project's first commit (in FOLDER, before it takes its place: a failure leaves nothing),
-    unless it sits in a repository already (a monorepo)."""
+def _make_repository(folder: Path, answers: Answers, workspace: Path) -> str:
+    """The project's first commit (in FOLDER, before it takes its place in WORKSPACE: a failure
+    leaves nothing), unless WORKSPACE is in a repository already (a monorepo)."""
     if not git.available():
         return "not a git repository (git is not installed)"
-    enclosing = git.top_level(folder.parent)
+    enclosing = git.top_level(workspace)
     if enclosing is not None:
         return f"inside the git repository at {enclosing} (no new repository made)"
     git.first_commit(folder, answers.author_name, answers.author_email)
@@ -99,5 +99,7 @@ def new(name: str, defaults: bool, no_git: bool, **given) -> None:
     target = workspace.target(project_name)
     answers = _ask(project_name, given, interactive=not defaults and sys.stdin.isatty() and sys.stdout.isatty())
     workspace.target(project_name)
-    repository = render(answers, target, finish=None if no_git else partial(_make_repository, answers=answers))
+    repository = render(
+        answers, target, finish=None if no_git else partial(_make_repository, answers=answers, workspace=target.parent)
+    )
     click.echo(_next_steps(answers, repository or "not a git repository (--no-git)"))
