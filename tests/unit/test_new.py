@@ -49,9 +49,12 @@ REQUIRED_PATHS = [
 ]
 
 
-def shallot(workspace, *args, stdin=subprocess.DEVNULL):
+def shallot(workspace, *args, stdin=subprocess.DEVNULL, owner=None):
+    """The CLI in WORKSPACE; with OWNER (a uid, as root), started as the image's entrypoint starts it."""
     env = {**os.environ, "SHALLOT_WORKSPACE": str(workspace)}
     env.pop("SHALLOT_REQUIRE_MOUNT", None)
+    if owner is not None:
+        env["SHALLOT_OWNER"] = f"{owner} {owner}"
     return subprocess.run(
         [sys.executable, "-m", "shallot", *args], env=env, stdin=stdin, capture_output=True, text=True, timeout=120
     )
@@ -233,9 +236,7 @@ def test_started_as_root_for_an_owner_it_writes_as_the_owner_what_a_plain_render
     scratch_before = _scratch_folders()
 
     assert shallot(as_root, "new", "orders", "--no-git").returncode == 0
-    env = {**os.environ, "SHALLOT_WORKSPACE": str(as_owner), "SHALLOT_OWNER": f"{owner} {owner}"}
-    result = subprocess.run([sys.executable, "-m", "shallot", "new", "orders"], env=env, stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, timeout=120)
+    result = shallot(as_owner, "new", "orders", owner=owner)
     assert result.returncode == 0, result.stderr
 
     rendered = _tree(as_owner / "orders")
@@ -251,7 +252,5 @@ def test_a_workspace_the_owner_may_not_enter_is_one_line(open_folder):
     shut = open_folder / "shut"
     (shut / "work").mkdir(parents=True)
     shut.chmod(0o700)
-    env = {**os.environ, "SHALLOT_WORKSPACE": str(shut / "work"), "SHALLOT_OWNER": "2345 2345"}
-    result = subprocess.run([sys.executable, "-m", "shallot", "new", "orders"], env=env, stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, timeout=120)
+    result = shallot(shut / "work", "new", "orders", owner=2345)
     assert (result.returncode, result.stderr) == (2, f"shallot: error: {shut / 'work'}: Permission denied\n")
