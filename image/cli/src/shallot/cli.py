@@ -1,5 +1,6 @@
 """The `shallot` command line: a click group, and one-line errors for every refusal."""
 
+import gc
 import sys
 
 import click
@@ -42,6 +43,9 @@ def _fail(message: str, code: int) -> None:
 
 
 def main() -> None:
+    # A run lasts seconds and its garbage goes with its process: the cyclic collector would only
+    # walk, again and again, the objects that copier's imports make (pydantic's above all).
+    gc.disable()
     privileges.become_owner()
     try:
         code = cli.main(prog_name="shallot", standalone_mode=False)
