@@ -10,33 +10,37 @@ set -euo pipefail
 
 workspace=${SHALLOT_WORKSPACE:-/work}
 
-# entry_owner: "uid gid" of the workspace, or of the image's `app` user when none is mounted.
-entry_owner() {
-	if [ -d "$workspace" ]; then
-		stat -c '%u %g' "$workspace"
-	else
-		printf '%s %s\n' "$(id -u app)" "$(id -g app)"
-	fi
-}
-
-# entry_home UID: the home of the user with that uid, or a scratch one.
-entry_home() {
-	local home
-	home=$(getent passwd "$1" | cut -d: -f6)
-	if [ -n "$home" ] && [ -d "$home" ]; then
-		echo "$home"
-	else
-		echo /tmp
-	fi
+# entry_user FIELD VALUE: sets user_uid, user_gid and user_home from the line of /etc/passwd
+# whose FIELD (1, the name, or 3, the uid) is VALUE; fails if there is none. (Bash's own
+# reading: this script runs before each command, and every program it starts costs time.)
+entry_user() {
+	local name _password uid gid _gecos home _shell
+	while IFS=: read -r name _password uid gid _gecos home _shell; do
+		if { [ "$1" = 1 ] && [ "$name" = "$2" ]; } || { [ "$1" = 3 ] && [ "$uid" = "$2" ]; }; then
+			user_uid=$uid user_gid=$gid user_home=$home
+			return 0
+		fi
+	done </etc/passwd
+	return 1
 }
 
 # entry_as_owner cli|program COMMAND...
+# The owner is the workspace's owner, or the image's `app` user when none is mounted; its home
+# is its own when it has one in the image, else /tmp.
 entry_as_owner() {
 	local kind=$1 uid gid
 	shift
-	read -r uid gid < <(entry_owner)
-	if [ "$(id -u)" = 0 ] && [ "$uid" != 0 ]; then
-		HOME=$(entry_home "$uid")
+	if [ -d "$workspace" ]; then
+		read -r uid gid <<<"$(stat -c '%u %g' "$workspace")"
+	else
+		entry_user 1 app
+		uid=$user_uid gid=$user_gid
+	fi
+	if [ "$EUID" = 0 ] && [ "$uid" != 0 ]; then
+		HOME=/tmp
+		if entry_user 3 "$uid" && [ -d "$user_home" ]; then
+			HOME=$user_home
+		fi
 		export HOME
 		if [ "$kind" = cli ]; then
 			SHALLOT_OWNER="$uid $gid" exec "$@"

@@ -37,6 +37,24 @@ def test_new_with_user_renders_as_that_user(image, tmp_path):
     assert owners(folder / "orders") == {(2345, 2345)}
 
 
+@pytest.mark.parametrize(
+    ("owner", "identity"),
+    [
+        (0, "0 0 0 /root"),  # a root-owned workspace: root, as started
+        (1000, "1000 1000 1000 /home/app"),  # the image's `app` user, with its home
+        (4321, "4321 4321 4321 /tmp"),  # a uid the image does not know: no groups, a scratch home
+        (None, "1000 1000 1000 /home/app"),  # nothing mounted: `app`
+    ],
+)
+def test_a_program_runs_as_the_owner_of_work(image, tmp_path, owner, identity):
+    volumes = []
+    if owner is not None:
+        os.chown(tmp_path, owner, owner)
+        volumes = [(tmp_path, "/work")]
+    result = docker_run(image, "sh", "-c", 'echo "$(id -u) $(id -g) $(id -G) $HOME"', volumes=volumes)
+    assert (result.returncode, result.stdout.strip()) == (0, identity), result.stderr
+
+
 def test_the_rendered_python_compiles_in_the_image(image, workspace):
     assert docker_run(image, "new", "orders", volumes=[(workspace, "/work")]).returncode == 0
     result = docker_run(image, "python", "-m", "compileall", "-q", "/work/orders", volumes=[(workspace, "/work")])
