@@ -166,6 +166,12 @@ def test_a_chain_reload_replaces_every_worker_and_keeps_the_master(service):
     assert service["http"].request("GET", "/v1/todos")[0] == 200
 
 
+def test_the_workers_write_their_metrics_in_memory(service):
+    assert service["http"].request("GET", "/healthz")[0] == 200
+    assert "counter_" in docker("exec", service["app"], "ls", "/dev/shm/metrics").stdout
+    assert docker("exec", service["app"], "test", "-e", "/tmp/metrics", check=False).returncode == 1
+
+
 def test_a_bad_setting_stops_the_container_with_one_line_that_names_it(project_image):
     # Production without SECRET_KEY: nothing starts, and the container fails.
     result = subprocess.run(

@@ -22,8 +22,9 @@ NGINX_TEMPLATE = Path(__file__).with_name("nginx.conf")
 NGINX_CONFIG = Path(tempfile.gettempdir()) / "nginx.conf"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Every worker writes its metrics to files here, and /metrics adds them up (prometheus_client's
-# multiprocess mode); on the tmpfs /tmp.
-METRICS_DIR = "/tmp/metrics"  # noqa: S108
+# multiprocess mode). Each request writes to them: they live in memory, in the container's
+# /dev/shm (a tmpfs under Docker, Compose, Swarm and Kubernetes alike), where /tmp may be on disk.
+SHARED_MEMORY = Path("/dev/shm")  # noqa: S108 - the container's own, not a folder others share
 SOMAXCONN = Path("/proc/sys/net/core/somaxconn")
 MAX_LISTEN = 1024
 
@@ -39,6 +40,12 @@ def listen_backlog() -> int:
         return 128
 
 
+def metrics_dir() -> Path:
+    """`metrics` in shared memory, or in the temporary folder where there is none to write to."""
+    memory = SHARED_MEMORY if os.access(SHARED_MEMORY, os.W_OK) else Path(tempfile.gettempdir())
+    return memory / "metrics"
+
+
 def prepare_uwsgi(environ: MutableMapping[str, str]) -> int:
     """The settings deploy/uwsgi.ini reads, in ENVIRON; the max body size nginx enforces."""
     config = load_config(environ)
@@ -49,7 +56,7 @@ def prepare_uwsgi(environ: MutableMapping[str, str]) -> int:
     if environ.pop("RELOAD_ON_CHANGE", "").strip().lower() in TRUE_WORDS:
         environ["RELOAD_ON_CHANGE"] = "true"
     environ.setdefault("UWSGI_LISTEN", str(listen_backlog()))
-    metrics = Path(environ.setdefault("PROMETHEUS_MULTIPROC_DIR", METRICS_DIR))
+    metrics = Path(environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir())))
     metrics.mkdir(parents=True, exist_ok=True)
     for stale in metrics.glob("*.db"):  # an earlier run's figures are not this one's
         stale.unlink()

@@ -5,12 +5,14 @@ import sys
 import tempfile
 import unittest
 from pathlib import Path
+from unittest import mock
 
 from src.config import ConfigError
 from src.dependency_container import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "deploy"))
-from supervise import MAX_LISTEN, prepare_uwsgi
+import supervise
+from supervise import MAX_LISTEN, metrics_dir, prepare_uwsgi
 
 
 class PrepareUwsgiTest(unittest.TestCase):
@@ -39,3 +41,14 @@ class PrepareUwsgiTest(unittest.TestCase):
         with self.assertRaises(ConfigError):
             prepare_uwsgi({**self.environ, "APP_ENV": "production"})
         self.assertEqual([path.name for path in self.metrics.iterdir()], ["counter_123.db"])
+
+
+class MetricsDirTest(unittest.TestCase):
+    def test_in_shared_memory_where_it_may_be_written(self):
+        memory = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        with mock.patch.object(supervise, "SHARED_MEMORY", memory):
+            self.assertEqual(metrics_dir(), memory / "metrics")
+
+    def test_in_the_temporary_folder_where_there_is_no_shared_memory(self):
+        with mock.patch.object(supervise, "SHARED_MEMORY", Path("/nonexistent/shm")):
+            self.assertEqual(metrics_dir(), Path(tempfile.gettempdir()) / "metrics")
