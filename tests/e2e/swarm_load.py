@@ -5,15 +5,14 @@ of the service there would be (standard library only, so the project's image can
 
 Threads send without pause until SIGTERM, each request on a connection of its own (as clients
 of sync servers do), so every request asks Swarm's DNS for the service and
-goes to the replica it answers. A lookup that fails, and a connection that is refused or not
-answered within CONNECT_TIMEOUT (a replica gone, its address still in DNS: nothing was sent),
-are tried again (up to LOOKUPS times, as a client's resolver and connection pool would), and
-counted: with the test's `endpoint_mode: dnsrr` the names change as tasks come and go, where
+goes to the replica it answers. A lookup that fails, and a connection that fails to open
+(refused, not answered within CONNECT_TIMEOUT, or reset as it opened: a replica gone, its
+address still in DNS; nothing was sent) are tried again (up to LOOKUPS times, as a client's
+resolver and connection pool would), and counted: with the test's `endpoint_mode: dnsrr` the names change as tasks come and go, where
 Swarm's default virtual IP never does. Each answer is a JSON line in OUT: what was asked, when, how
 long it took, the status or the failure, and the replica's address.
 """
 
-import errno
 import http.client
 import json
 import random
@@ -69,7 +68,7 @@ def _send(seed, host, port, rows, stop, record):
         connection = None
         try:
             connection = _connect(host, port, line)
-            line["peer"] = connection.sock.getpeername()[0]
+            line["peer"] = connection.host  # the address looked up and connected to
             connection.request(method, path, body, {"Content-Type": "application/json"})
             response = connection.getresponse()
             payload = response.read()
@@ -85,15 +84,16 @@ def _send(seed, host, port, rows, stop, record):
 
 
 def _connect(host, port, line):
-    """A connection to a replica. One refused, or not answered in time (a replica gone, its
-    address still in DNS for a moment), sent nothing, so it is tried again on a fresh lookup,
-    and counted."""
+    """A connection to a replica. One that failed to open sent nothing (refused, not answered
+    in time, or accepted by a dying replica's kernel and reset before connect() returned: a
+    replica gone, its address still in DNS for a moment), so it is tried again on a fresh
+    lookup, and counted."""
     for attempt in range(1, LOOKUPS + 1):
         connection = http.client.HTTPConnection(_look_up(host, port, line), port, timeout=CONNECT_TIMEOUT)
         try:
             connection.connect()
-        except OSError as error:
-            if attempt == LOOKUPS or not _nothing_sent(error):
+        except OSError:
+            if attempt == LOOKUPS:
                 raise
             line["connects_retried"] = attempt
             time.sleep(0.05)
@@ -101,12 +101,6 @@ def _connect(host, port, line):
         connection.sock.settimeout(TIMEOUT)
         return connection
     raise AssertionError("unreachable")
-
-
-def _nothing_sent(error):
-    """Whether a failed connect means no replica listens there (refused, unanswered, no route)."""
-    return isinstance(error, (ConnectionRefusedError, TimeoutError)) or error.errno in (
-        errno.EHOSTUNREACH, errno.ENETUNREACH)
 
 
 def _look_up(host, port, line):

@@ -305,7 +305,7 @@ def test_a_killed_replica_is_replaced_and_only_its_requests_in_flight_fail(stack
           f"answers {load.classes()}; failed {len(failed)}, all in flight on the killed replica "
           f"({len([r for r in in_flight if r['kind'] != 'write'])} reads, "
           f"{len([r for r in in_flight if r['kind'] == 'write'])} writes); after the kill 0 of {len(served)} failed; "
-          f"connects refused or unanswered and tried again (the dead replica still in DNS) "
+          f"connects that failed to open and were tried again (the dead replica still in DNS) "
           f"{load.connects_retried()}")
 
 
