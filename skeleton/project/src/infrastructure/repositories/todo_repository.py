@@ -1,12 +1,21 @@
-"""The todo repository on PostgreSQL, through SQLAlchemy 2.0: it reads and stages changes in the
-unit of work's session, and never commits (the unit of work does)."""
+"""The todo repository on PostgreSQL, through SQLAlchemy 2.0: SQL statements on the `todos`
+table, run in the unit of work's session, whose rows become entities. It never commits (the
+unit of work does).
 
-from sqlalchemy import delete, func, select
+Rows, not ORM objects: the entities are the domain's own, so the ORM's identity map and change
+tracking would be work done twice on every request.
+"""
+
+from typing import Any
+
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from src.domain.exceptions import TodoNotFound
 from src.domain.models import Todo
 from src.infrastructure.models import TodoRecord
+
+TODOS = TodoRecord.__table__
 
 
 class SqlAlchemyTodoRepository:
@@ -14,49 +23,47 @@ class SqlAlchemyTodoRepository:
         self._session = session
 
     def add(self, todo: Todo) -> Todo:
-        record = TodoRecord()
-        _copy_to_record(todo, record)
-        self._session.add(record)
-        self._session.flush()  # the id, from the database
-        return _to_entity(record)
+        statement = insert(TODOS).values(_columns(todo)).returning(*TODOS.c)
+        return _to_entity(self._session.execute(statement).one())  # the id, from the database
 
     def get(self, todo_id: int) -> Todo | None:
-        record = self._session.get(TodoRecord, todo_id)
-        return None if record is None else _to_entity(record)
+        row = self._session.execute(select(TODOS).where(TODOS.c.id == todo_id)).one_or_none()
+        return None if row is None else _to_entity(row)
 
     def list(self, *, done: bool | None, offset: int, limit: int) -> tuple[list[Todo], int]:
-        query = select(TodoRecord)
+        query = select(TODOS)
         if done is not None:
-            query = query.where(TodoRecord.done == done)
+            query = query.where(TODOS.c.done == done)
         total = self._session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        records = self._session.scalars(query.order_by(TodoRecord.id).offset(offset).limit(limit))
-        return [_to_entity(record) for record in records], total
+        rows = self._session.execute(query.order_by(TODOS.c.id).offset(offset).limit(limit))
+        return [_to_entity(row) for row in rows], total
 
     def save(self, todo: Todo) -> Todo:
-        record = self._session.get(TodoRecord, todo.id)
-        if record is None:
+        statement = update(TODOS).where(TODOS.c.id == todo.id).values(_columns(todo))
+        row = self._session.execute(statement.returning(*TODOS.c)).one_or_none()
+        if row is None:
             raise TodoNotFound(todo.id)
-        _copy_to_record(todo, record)
-        self._session.flush()
-        return _to_entity(record)
+        return _to_entity(row)
 
     def delete(self, todo_id: int) -> bool:
-        statement = delete(TodoRecord).where(TodoRecord.id == todo_id)
+        statement = delete(TODOS).where(TODOS.c.id == todo_id)
         return self._session.execute(statement).rowcount > 0
 
 
-def _copy_to_record(todo: Todo, record: TodoRecord) -> None:
-    record.title = todo.title
-    record.done = todo.done
-    record.created_at = todo.created_at
-    record.completed_at = todo.completed_at
+def _columns(todo: Todo) -> dict[str, Any]:
+    return {
+        "title": todo.title,
+        "done": todo.done,
+        "created_at": todo.created_at,
+        "completed_at": todo.completed_at,
+    }
 
 
-def _to_entity(record: TodoRecord) -> Todo:
+def _to_entity(row: Row[Any]) -> Todo:
     return Todo(
-        id=record.id,
-        title=record.title,
-        done=record.done,
-        created_at=record.created_at,
-        completed_at=record.completed_at,
+        id=row.id,
+        title=row.title,
+        done=row.done,
+        created_at=row.created_at,
+        completed_at=row.completed_at,
     )
