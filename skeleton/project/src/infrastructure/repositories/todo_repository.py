@@ -8,7 +8,7 @@ tracking would be work done twice on every request.
 
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from src.domain.exceptions import TodoNotFound
@@ -16,6 +16,9 @@ from src.domain.models import Todo
 from src.infrastructure.models import TodoRecord
 
 TODOS = TodoRecord.__table__
+# Built once, for the query run most often: building it anew on each call is a good part of
+# the CPU a GET of one todo takes.
+BY_ID = select(TODOS).where(TODOS.c.id == bindparam("todo_id"))
 
 
 class SqlAlchemyTodoRepository:
@@ -27,7 +30,7 @@ class SqlAlchemyTodoRepository:
         return _to_entity(self._session.execute(statement).one())  # the id, from the database
 
     def get(self, todo_id: int) -> Todo | None:
-        row = self._session.execute(select(TODOS).where(TODOS.c.id == todo_id)).one_or_none()
+        row = self._session.execute(BY_ID, {"todo_id": todo_id}).one_or_none()
         return None if row is None else _to_entity(row)
 
     def list(self, *, done: bool | None, offset: int, limit: int) -> tuple[list[Todo], int]:
