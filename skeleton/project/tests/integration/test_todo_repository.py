@@ -28,7 +28,6 @@ class TodoRepositoryTest(DatabaseTestCase):
     def test_add_assigns_an_id_and_get_reads_it_back(self):
         added = self.add("Water the plants")
         self.assertIsNotNone(added.id)
-        self.session.expunge_all()
         self.assertEqual(self.todos.get(added.id), added)
         self.assertEqual(self.todos.get(added.id).created_at, NOW)
 
@@ -48,7 +47,6 @@ class TodoRepositoryTest(DatabaseTestCase):
         todo.rename("Final")
         todo.complete(NOW)
         self.todos.save(todo)
-        self.session.expunge_all()
         stored = self.todos.get(todo.id)
         self.assertEqual((stored.title, stored.done, stored.completed_at), ("Final", True, NOW))
 
