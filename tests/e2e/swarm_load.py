@@ -4,13 +4,13 @@ of the service there would be (standard library only, so the project's image can
     python swarm_load.py HOST PORT ROWS OUT
 
 Threads send without pause until SIGTERM, each request on a connection of its own (as clients
-of sync servers do), so every request asks Swarm's DNS for the service and
-goes to the replica it answers. A lookup that fails, and a connection that fails to open
-(refused, not answered within CONNECT_TIMEOUT, or reset as it opened: a replica gone, its
-address still in DNS; nothing was sent) are tried again (up to LOOKUPS times, as a client's
-resolver and connection pool would), and counted: with the test's `endpoint_mode: dnsrr` the names change as tasks come and go, where
-Swarm's default virtual IP never does. Each answer is a JSON line in OUT: what was asked, when, how
-long it took, the status or the failure, and the replica's address.
+of sync servers do), so every request asks Swarm's DNS for the service and goes to the replica
+it answers. A lookup that fails, and a connection that fails to open (refused, not answered
+within CONNECT_TIMEOUT, or reset as it opened: a replica gone, its address still in DNS;
+nothing was sent) are tried again (up to LOOKUPS times, as a client's resolver and connection
+pool would), and counted: with the test's `endpoint_mode: dnsrr` the names change as tasks come
+and go, where Swarm's default virtual IP never does. Each answer is a JSON line in OUT: what
+was asked, when, how long it took, the status or the failure, and the replica's address.
 """
 
 import http.client
