@@ -11,7 +11,7 @@ DEBHOUSE := $(BUILD)/debs
 TEMPLATE := $(BUILD)/template
 TEMPLATE_GIT := $(BUILD)/template.git
 # The Debian packages the image adds to its base: make for the projects' Makefiles, git for
-# `new` and `update`, nginx in front of the generated service's uWSGI.
+# `new` and `update`, nginx in front of the generated service's gunicorn.
 export DEB_PACKAGES := make git nginx
 
 # BuildKit where the buildx plugin exists; the classic builder elsewhere (the Dockerfile works with both).

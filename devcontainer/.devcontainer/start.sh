@@ -34,7 +34,7 @@ start_hand_over_output() {
 }
 
 start_service() {
-	exec setpriv --reuid="$user" --regid="$user" --init-groups -- python deploy/supervise.py
+	exec setpriv --reuid="$user" --regid="$user" --init-groups -- shallot-serve src.app:app
 }
 
 start_grant_docker_socket

@@ -3,9 +3,10 @@
 the objects keep what deploy/kubernetes/README.md promises."""
 
 import configparser
+import re
 import shutil
 import subprocess
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import kubernetes_validate
 import pytest
@@ -13,6 +14,7 @@ import yaml
 
 from tests.unit.test_new import shallot
 
+SERVING = Path(__file__).resolve().parents[2] / "runtime/src/shallot_runtime/serving"
 KUBERNETES_VERSION = "1.30"
 PROJECT = "k8s-demo"
 HTTP_PORT = 8123
@@ -125,17 +127,19 @@ def test_pods_run_unprivileged_on_a_read_only_root_with_a_writable_tmp(rendered)
         assert "emptyDir" in volumes[tmp["name"]], kind
 
 
-def test_a_pod_stops_gracefully_within_its_grace_period(rendered, project):
-    uwsgi = configparser.RawConfigParser(strict=False, comment_prefixes=(";",))
-    uwsgi.read(project / "deploy/uwsgi.ini")
+def test_a_pod_stops_gracefully_within_its_grace_period(rendered):
+    serving = SERVING
     supervisor = configparser.RawConfigParser(inline_comment_prefixes=(";",))
-    supervisor.read(project / "deploy/supervisord.conf")
-    # nginx stops first, and finishes the requests it holds: uWSGI ends any after harakiri.
+    supervisor.read(serving / "supervisord.conf")
+    # nginx stops first, and finishes the requests it holds: gunicorn ends any after its
+    # graceful timeout.
     stopwaitsecs = supervisor.getint("program:nginx", "stopwaitsecs")
     pod_spec = one(rendered, "Deployment")["spec"]["template"]["spec"]
     pre_stop = only_container(pod_spec)["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
-    assert uwsgi.getint("uwsgi", "harakiri") < stopwaitsecs
+    gunicorn = (serving / "gunicorn_config.py").read_text()
+    graceful_timeout = int(re.search(r"^graceful_timeout = (\d+)$", gunicorn, re.M).group(1))
+    assert graceful_timeout < stopwaitsecs
     assert pod_spec["terminationGracePeriodSeconds"] > int(pre_stop[1]) + stopwaitsecs
 
 

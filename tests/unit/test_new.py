@@ -33,7 +33,6 @@ REQUIRED_PATHS = [
     "src/config.py",
     "src/create_app.py",
     "src/dependency_container.py",
-    "src/json_logging.py",
     "migrations",
     "scripts/run_postgres.sh",
     "manage.py",

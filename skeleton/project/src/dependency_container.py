@@ -1,4 +1,4 @@
-"""The composition root: every object the app and manage.py use is built here, from the config.
+"""The composition root: every object the app and manage.py use is built here, from the settings.
 
 Tests build a `Container` themselves, with fakes in place of the infrastructure.
 """
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shallot_runtime import Operations
+from shallot_runtime.settings import DatabaseSettings
 from sqlalchemy.orm import sessionmaker
 
-from src.config import Config, DatabaseSettings
+from src.config import Settings
 from src.infrastructure.clock import SystemClock
 from src.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 from src.services.todo_service import TodoService
@@ -39,8 +40,8 @@ def build_operations(database: DatabaseSettings) -> Operations:
     )
 
 
-def build_container(config: Config) -> Container:
-    operations = build_operations(config.database)
+def build_container(settings: Settings) -> Container:
+    operations = build_operations(settings.database)
     sessions = sessionmaker(operations.engine, expire_on_commit=False)
     reads = sessionmaker(operations.read_engine)
     todo_service = TodoService(

@@ -40,13 +40,15 @@ TAKEN_PACKAGE_NAMES = frozenset(
         "marshmallow",
         "migrations",
         "psycopg2",
-        "pyuwsgi",
+        "gunicorn",
+        "pydantic",
+        "pydantic_settings",
         "sqlalchemy",
         "src",
         "supervisor",
         "testcontainers",
         "tests",
-        "uwsgi",
+        "shallot_runtime",
         "werkzeug",
     }
 )

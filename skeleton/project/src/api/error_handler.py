@@ -7,10 +7,9 @@ import logging
 
 from flask import Flask, Response, current_app
 from marshmallow import ValidationError
+from shallot_runtime.web import current_request_id
 from werkzeug.exceptions import HTTPException
 
-from src.api.errors import ApiError
-from src.api.middleware import current_request_id
 from src.api.responses import error_response
 from src.domain.exceptions import ConflictError, DomainError, NotFoundError, RuleViolation
 
@@ -27,15 +26,10 @@ HTTP_CODES = {
 
 
 def init_error_handlers(app: Flask) -> None:
-    app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
-
-
-def _api_error(error: ApiError) -> Response:
-    return error_response(error.status, error.code, error.message, error.details)
 
 
 def _validation_error(error: ValidationError) -> Response:

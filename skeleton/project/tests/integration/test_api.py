@@ -2,7 +2,7 @@
 
 from src.create_app import create_app
 from src.dependency_container import build_container
-from tests.support.app import make_config
+from tests.support.app import make_settings
 from tests.support.database import DatabaseTestCase
 from tests.support.postgres import shared_postgres
 
@@ -11,9 +11,9 @@ class ApiEndToEndTest(DatabaseTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        config = make_config(shared_postgres().environ())
-        cls.container = build_container(config)
-        cls.client = create_app(config, cls.container).test_client()
+        settings = make_settings(shared_postgres().environ())
+        cls.container = build_container(settings)
+        cls.client = create_app(settings, cls.container).test_client()
 
     @classmethod
     def tearDownClass(cls):

@@ -1,19 +1,23 @@
-"""Apps for tests: a test-profile config, and an app wired to fakes."""
+"""Apps for tests: test-profile settings, and an app wired to fakes."""
 
+import os
 from collections.abc import Mapping
+from unittest import mock
 
 from flask import Flask
 from shallot_runtime.testing import FixedReadiness, stand_in_operations
 
-from src.config import Config, load_config
+from src.config import Settings, load
 from src.create_app import create_app
 from src.dependency_container import Container
 from src.services.todo_service import TodoService
 from tests.support.fakes import FakeUnitOfWork, FixedClock
 
 
-def make_config(environ: Mapping[str, str] | None = None) -> Config:
-    return load_config({"APP_ENV": "test", **(environ or {})})
+def make_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The test profile's settings, with `environ` in place of the process's environment."""
+    with mock.patch.dict(os.environ, {"APP_ENV": "test", **(environ or {})}, clear=True):
+        return load()
 
 
 def make_fake_app(environ: Mapping[str, str] | None = None, ready: bool = True) -> Flask:
@@ -24,4 +28,4 @@ def make_fake_app(environ: Mapping[str, str] | None = None, ready: bool = True) 
         todo_service=TodoService(lambda: work, clock),
         operations=stand_in_operations(readiness=FixedReadiness(ready), clock=clock),
     )
-    return create_app(make_config(environ), container)
+    return create_app(make_settings(environ), container)

@@ -1,8 +1,8 @@
 """Liveness and readiness, for orchestrators and load balancers."""
 
 from flask import Response, current_app
+from shallot_runtime.web import ApiBlueprint
 
-from src.api.openapi import ApiBlueprint
 from src.api.responses import error_response, json_response
 from src.api.schemas.common import HealthSchema
 

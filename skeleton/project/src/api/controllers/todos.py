@@ -1,8 +1,8 @@
 """/v1/todos: HTTP in, a service call, HTTP out. The decorators are the OpenAPI document."""
 
 from flask import Response, current_app
+from shallot_runtime.web import ApiBlueprint
 
-from src.api.openapi import ApiBlueprint
 from src.api.responses import no_content
 from src.api.schemas.todos import (
     TodoCreateSchema,

@@ -1,5 +1,7 @@
 """What the todo endpoints accept and return."""
 
+from typing import ClassVar
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from src.api.schemas.common import JsonBoolean
@@ -33,6 +35,9 @@ class TodoCreateSchema(Schema):
 
 
 class TodoUpdateSchema(Schema):
+    class Meta:
+        json_schema: ClassVar = {"minProperties": 1}  # the document's; require_a_change checks it
+
     title = fields.String(**TITLE)
     done = JsonBoolean(
         metadata={"description": "true completes the todo (409 if it is done already)."}

@@ -1,7 +1,7 @@
 """A supervisor event listener: when a program goes FATAL, stop supervisord.
 
-It leaves a marker file first, so that deploy/supervise.py can exit non-zero. Its stdout
-belongs to the listener protocol; it reports on stderr.
+It leaves a marker file first, so that shallot-serve can exit non-zero. Its stdout belongs to
+the listener protocol; it reports on stderr.
 """
 
 import os

@@ -31,7 +31,8 @@ POLICY = (
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
-docs = Blueprint("docs", __name__, static_folder=SWAGGER_UI, static_url_path="/docs/swagger-ui")
+DOCS = "docs"  # the blueprint's name
+docs = Blueprint(DOCS, __name__, static_folder=SWAGGER_UI, static_url_path="/docs/swagger-ui")
 
 
 @docs.get("/docs")

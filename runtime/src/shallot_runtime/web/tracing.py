@@ -34,8 +34,8 @@ def tracing_enabled(environ: Mapping[str, str] = os.environ) -> bool:
 
 
 def start_tracing() -> None:
-    """Once per process (src/app.py, in each worker). The provider sends the spans still
-    waiting when the process exits."""
+    """Once per process (in each worker, as the app is built). The provider sends the spans
+    still waiting when the process exits."""
     if tracing_enabled():
         provider = TracerProvider()  # its resource and sampler come from OTEL_* too
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
@@ -53,8 +53,8 @@ def instrument(app: Flask, *engines: Engine) -> None:
 
 
 def name_the_span(response: Response) -> Response:
-    """The request's trace and span, in headers for nginx's access line (deploy/nginx.conf),
-    which it keeps from the client."""
+    """The request's trace and span, in headers for nginx's access line, which nginx keeps
+    from the client."""
     span = trace.get_current_span().get_span_context()
     if span.is_valid:
         response.headers[TRACE_ID_HEADER] = trace.format_trace_id(span.trace_id)

@@ -1,7 +1,7 @@
 """JSON log lines on stdout, each with the id of the request it was written in, and the ids of
-the trace and span when one is active (see src.tracing). A record's `fields` (logged with
-`extra={"fields": {...}}`) are keys of their own on its line. nginx writes the access lines, in
-the same form (deploy/nginx.conf)."""
+the trace and span when one is active. A record's `fields` (logged with
+`extra={"fields": {...}}`) are keys of their own on its line. The server's nginx writes the
+access lines in the same form."""
 
 import json
 import logging

@@ -1,0 +1,88 @@
+"""gunicorn's settings under shallot-serve, read by gunicorn in its master process.
+
+WEB_CONCURRENCY processes of THREADS threads each (gthread), on a unix socket that only the
+nginx beside it talks to, in the uwsgi protocol. GUNICORN_CMD_ARGS, which gunicorn reads
+itself, overrides any of them. shallot-serve has checked the settings and set what is read
+here.
+"""
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+# The packages every worker's app is built on, imported once here in the master: each worker
+# (at start, and whenever a reload replaces one) has them already, and imports only the
+# project's own modules.
+import flask  # noqa: F401
+import flask_smorest  # noqa: F401
+import psycopg2  # noqa: F401
+import sqlalchemy.orm  # noqa: F401
+
+import shallot_runtime.web  # noqa: F401
+from shallot_runtime.web.json_logs import JsonFormatter, configure_logging
+from shallot_runtime.web.tracing import start_tracing
+
+RUN = Path(os.environ.get("SHALLOT_RUN_DIR", "/tmp"))  # noqa: S108 - the container's own
+THREADS = 2
+RELOAD_POLL_SECONDS = 0.2
+
+bind = [f"unix:{RUN}/gunicorn.sock"]
+protocol = "uwsgi"
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+worker_class = "gthread"
+threads = THREADS
+# A worker silent for this long is killed and replaced; on TERM, requests get this long.
+timeout = 30
+graceful_timeout = 30
+# nginx writes the access lines; gunicorn's own go to stderr, in JSON like the app's.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": JsonFormatter}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": sys.stderr}
+    },
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
+}
+# The workers' heartbeat files, in memory where there is shared memory, not on disk.
+worker_tmp_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # noqa: S108
+
+
+def post_fork(server: object, worker: object) -> None:
+    """Each worker logs in JSON and starts its own span exporter (a thread does not fork)."""
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
+    start_tracing()
+
+
+def when_ready(server: object) -> None:
+    if os.environ.get("RELOAD_ON_CHANGE") == "true":
+        code = Path.cwd() / "src"
+        threading.Thread(target=_reload_on_change, args=(code,), daemon=True).start()
+
+
+def _reload_on_change(code: Path) -> None:
+    """Development: a graceful reload (HUP: new workers on the code as it is, the old ones
+    finish their requests) as soon as a Python file under `code` is saved, added or removed."""
+    seen = _versions(code)
+    while True:
+        time.sleep(RELOAD_POLL_SECONDS)
+        current = _versions(code)
+        if current != seen:
+            seen = current
+            print(f"code changed under {code}; reloading the workers", file=sys.stderr, flush=True)
+            os.kill(os.getpid(), signal.SIGHUP)
+
+
+def _versions(code: Path) -> dict[Path, tuple[int, int]]:
+    versions = {}
+    for path in code.rglob("*.py"):
+        try:
+            status = path.stat()
+        except FileNotFoundError:  # removed while being looked at: the next look sees it gone
+            continue
+        versions[path] = (status.st_mtime_ns, status.st_size)
+    return versions

@@ -1,0 +1,77 @@
+"""The OpenAPI document, built by flask-smorest from the routes themselves and their schemas.
+
+An `ApiBlueprint`'s decorators both load a request (by the rules of `requests.RequestParser`)
+and document the operation, so the document cannot drift from the routes. A schema may add
+to its JSON Schema what its fields cannot say, in `class Meta: json_schema = {...}` (for
+example `{"minProperties": 1}` on a patch).
+"""
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import flask_smorest
+from apispec import BasePlugin
+from flask import Flask
+from marshmallow import Schema
+
+from shallot_runtime.web.requests import RequestParser
+
+View = Callable[..., Any]
+
+# 414: a request line longer than the server's nginx takes (8 KiB).
+# 503: a maintenance window, or the database out of reach.
+ERRORS_OF_EVERY_OPERATION = (HTTPStatus.REQUEST_URI_TOO_LONG, HTTPStatus.SERVICE_UNAVAILABLE)
+
+
+class SchemaExtras(BasePlugin):
+    """Adds a schema's `Meta.json_schema` to its component."""
+
+    def schema_helper(self, name: str, definition: dict, **kwargs: Any) -> dict | None:
+        schema = kwargs.get("schema")
+        return dict(getattr(getattr(schema, "Meta", None), "json_schema", {}))
+
+
+class Api(flask_smorest.Api):
+    DEFAULT_ERROR_RESPONSE_NAME = None  # no catch-all: each operation lists its errors
+
+    def _register_error_handlers(self) -> None:
+        """None: the app's own handlers answer every error, in its error shape."""
+
+    def _register_pagination_header(self) -> None:
+        """None: a page says where it is in its body, not in a header."""
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    """Routes whose decorators load requests by these rules and document the operation."""
+
+    ARGUMENTS_PARSER = RequestParser()
+
+    def errors(self, *statuses: int) -> Callable[[View], View]:
+        """Documents the errors an operation can return, and those every one can."""
+
+        def document(view: View) -> View:
+            for status in (*statuses, *ERRORS_OF_EVERY_OPERATION):
+                view = self.alt_response(status, response=HTTPStatus(status).name)(view)
+            return view
+
+        return document
+
+
+def init_openapi(
+    app: Flask, *, title: str, version: str, description: str, error_schema: type[Schema]
+) -> Api:
+    """Serves /openapi.json; the blueprints registered with the returned Api are documented,
+    every error response in `error_schema`."""
+    app.config.update(OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json")
+    api_class = type("ProjectApi", (Api,), {"ERROR_SCHEMA": error_schema})
+    return api_class(
+        app,
+        spec_kwargs={
+            "title": title,
+            "version": version,
+            "openapi_version": "3.0.3",
+            "info": {"description": description},
+            "extra_plugins": [SchemaExtras()],
+        },
+    )
