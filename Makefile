@@ -89,6 +89,7 @@ test-unit: $(VENV)/.installed $(TEMPLATE)/.complete ## Unit tests: the CLI and t
 # The runtime library in a plain virtualenv, installed with pip as any user would install it.
 $(RUNTIME_VENV)/.installed: runtime/pyproject.toml VERSION
 	$(PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/pip install --quiet --upgrade pip  # older resolvers give up on OpenTelemetry's pins
 	$(RUNTIME_VENV)/bin/pip install --quiet './runtime[test]'
 	touch $@
 

@@ -1,4 +1,4 @@
-"""The generated API as its image serves it (nginx and uWSGI under supervisord) against
+"""The generated API as its image serves it (shallot-serve: nginx and gunicorn under supervisord) against
 PostgreSQL, loaded by wrk from the host: requests per second and p50/p99/max latency per
 endpoint at concurrency 8 and 32, beside a peer: the application shallot's template descends
 from (bench/peer.py), served as its README says (gunicorn) with shallot's default's processes,
@@ -26,21 +26,27 @@ ENDPOINTS = {
     "GET /v1/todos?page=1&per_page=50": ("/v1/todos?page=1&per_page=50", None),
     "POST /v1/todos": ("/v1/todos", '{"title": "benchmark todo"}'),
 }
-# shallot's settings: a command in place of the image's own (None: supervisord, nginx and
-# uWSGI by deploy/uwsgi.ini), and the endpoints to load (None: every one).
+# shallot's settings: a command in place of the image's own (None: shallot-serve), the
+# environment added, and the endpoints to load (None: every one). The candidates beside the
+# default are the worker setups it was chosen from (gunicorn's options through
+# GUNICORN_CMD_ARGS, which the default leaves unset).
 SHALLOT = "shallot (default)"
+GET_BY_ID = ("GET /v1/todos/<id>",)
 SETTINGS = {
-    SHALLOT: (None, None),
+    SHALLOT: (None, (), None),
+    "candidate: gunicorn sync workers": (None, ("GUNICORN_CMD_ARGS=--worker-class sync",), GET_BY_ID),
+    "candidate: gunicorn gthread, 4 threads": (None, ("GUNICORN_CMD_ARGS=--threads 4",), GET_BY_ID),
 }
 PEER = "peer: ms-flask-clean-architecture, gunicorn wsgi:app"
 PEER_COMMAND = "peer command"  # not a figure: how the peer was served
 # shallot's default's processes, threads and request timeout, as its image works them out in
-# this environment (src/config.py, deploy/uwsgi.ini): the peer's gunicorn gets the same.
+# this environment (the settings, and shallot-serve's gunicorn configuration): the peer's
+# gunicorn gets the same.
 READ_SETTINGS = (
-    "import configparser, json; from src.config import load_config; "
-    "ini = configparser.RawConfigParser(strict=False, comment_prefixes=(';',)); ini.read('deploy/uwsgi.ini'); "
-    "print(json.dumps({'workers': load_config().web_concurrency, 'threads': ini.getint('uwsgi', 'threads'), "
-    "'timeout': ini.getint('uwsgi', 'harakiri')}))"
+    "import json; from src.config import load; "
+    "from shallot_runtime.serving import gunicorn_config as server; "
+    "print(json.dumps({'workers': load().web_concurrency, 'threads': server.threads, "
+    "'timeout': server.timeout}))"
 )
 
 
@@ -144,13 +150,13 @@ def measure(context) -> dict:
     peer_image = f"shallot-bench/peer:{os.getpid()}"
     peer.build_image(context, peer_image)
     apps = {}
-    loads = {**{subject: endpoints for subject, (_, endpoints) in SETTINGS.items()}, PEER: None}
+    loads = {**{subject: endpoints for subject, (_, _, endpoints) in SETTINGS.items()}, PEER: None}
     runs = {(subject, endpoint, c): [] for subject, endpoints in loads.items() for endpoint in endpoints or ENDPOINTS
             for c in concurrencies}
     with _Service(context) as service:
         try:
-            for setting, (command, _) in SETTINGS.items():
-                apps[setting] = service.start_app(command)
+            for setting, (command, extra_env, _) in SETTINGS.items():
+                apps[setting] = service.start_app(command, extra_env)
             apps[PEER] = service.start_peer(peer_image)
             for subject, (_, base) in apps.items():  # warm-up, not counted
                 _wrk(base + _route(subject, next(iter(ENDPOINTS)))[0], None, 8, 1)

@@ -27,7 +27,7 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
     assert sections["render"]["new, wall with container start"]["ratio"] > 0
     api = {name: figure for name, figure in sections["api"].items() if name != PEER_COMMAND}
-    loaded = len(ENDPOINTS) + sum(len(endpoints or ENDPOINTS) for _, endpoints in SETTINGS.values())
+    loaded = len(ENDPOINTS) + sum(len(endpoints or ENDPOINTS) for _, _, endpoints in SETTINGS.values())
     assert len(api) == loaded * 2, "each setting's endpoints and the peer's, at c8 and c32"
     assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in api.values())
     assert all(figure["rps_vs_peer"] > 0 for name, figure in api.items() if not name.startswith(PEER))

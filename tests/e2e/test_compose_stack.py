@@ -91,9 +91,9 @@ def test_the_database_password_can_be_a_compose_secret_file(stack):
 
 
 def test_make_ups_service_serves_saved_code_and_shows_code_that_does_not_parse(stack):
-    """`make up`'s uWSGI reloads its workers as soon as code under src/ is saved (a watcher it
-    runs tells it: deploy/reload_on_change.py) and does not restart itself; a file that does not
-    parse is answered as a 500 until it is fixed, and the service stays up."""
+    """`make up`'s gunicorn reloads its workers as soon as code under src/ is saved (a watcher in
+    its master sends it HUP) and does not restart itself; a file that does not parse is
+    answered as a 500 until it is fixed, and the service stays up."""
     make, http, project = stack
     make("up")
     make("migrate")
@@ -116,7 +116,7 @@ def test_make_ups_service_serves_saved_code_and_shows_code_that_does_not_parse(s
     result = docker("logs", app)
     logs = result.stdout + result.stderr
     assert logs.count("code changed under /app/src; reloading the workers") >= 3, logs[-3000:]
-    assert logs.count("*** Starting uWSGI") == 1, "the master restarted"
+    assert logs.count("Starting gunicorn") == 1, "the master restarted"
 
 
 def _wait_for(condition, timeout=60):

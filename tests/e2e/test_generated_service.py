@@ -1,5 +1,6 @@
 """The rendered project, for real: its own test suite inside its image (testcontainers through
-the mounted Docker socket), then the service under uWSGI and supervisor against PostgreSQL,
+the mounted Docker socket), then the service under gunicorn, nginx and supervisor
+(shallot-serve) against PostgreSQL,
 exercised over HTTP including every error case."""
 
 import re
@@ -143,21 +144,24 @@ def test_openapi_document_is_valid_and_docs_page_is_locked_down(service):
     assert "default-src 'none'" in headers["Content-Security-Policy"] or "default-src 'self'" in headers["Content-Security-Policy"]
 
 
-def _uwsgi_processes(app):
-    """The uWSGI master's pid (from supervisor) and its workers' pids."""
-    master = docker("exec", app, "supervisorctl", "-c", "deploy/supervisord.conf", "pid", "uwsgi").stdout.strip()
+SUPERVISORCTL = ("supervisorctl", "-c", "/tmp/supervisord.conf")
+
+
+def _gunicorn_processes(app):
+    """gunicorn's master's pid (from supervisor) and its workers' pids."""
+    master = docker("exec", app, *SUPERVISORCTL, "pid", "gunicorn").stdout.strip()
     children = docker("exec", app, "cat", f"/proc/{master}/task/{master}/children").stdout.split()
     return master, set(children)
 
 
-def test_a_chain_reload_replaces_every_worker_and_keeps_the_master(service):
-    master, workers = _uwsgi_processes(service["app"])
+def test_a_graceful_reload_replaces_every_worker_and_keeps_the_master(service):
+    master, workers = _gunicorn_processes(service["app"])
     assert master.isdigit() and len(workers) == 2
-    reloaded = docker("exec", service["app"], "sh", "-c", "echo c > /tmp/uwsgi.fifo", check=False)
+    reloaded = docker("exec", service["app"], *SUPERVISORCTL, "signal", "HUP", "gunicorn", check=False)
     assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        same_master, new_workers = _uwsgi_processes(service["app"])
+        same_master, new_workers = _gunicorn_processes(service["app"])
         if len(new_workers) == 2 and not new_workers & workers:
             break
         time.sleep(0.2)
@@ -180,20 +184,21 @@ def test_a_bad_setting_stops_the_container_with_one_line_that_names_it(project_i
     )
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("supervise: invalid configuration:") and "SECRET_KEY" in line, result.stderr
+    assert line.startswith("shallot-serve: invalid configuration:") and "SECRET_KEY" in line, result.stderr
     assert "supervisord" not in result.stdout + result.stderr.lower()
 
 
-def test_the_container_exits_non_zero_when_uwsgi_cannot_stay_up(project_image):
-    # An app that does not load: uWSGI stops (need-app), supervisor gives up, the container fails.
+def test_the_container_exits_non_zero_when_gunicorn_cannot_stay_up(project_image):
+    # An app that does not load: gunicorn stops (its worker failed to boot), supervisor gives
+    # up, the container fails.
     result = subprocess.run(
         ["docker", "run", "--rm", "--user", "0", "-e", "APP_ENV=development", project_image, "sh", "-c",
-         "echo \"raise RuntimeError('no app today')\" >> src/app.py && exec python deploy/supervise.py"],
+         "echo \"raise RuntimeError('no app today')\" >> src/app.py && exec shallot-serve src.app:app"],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1, result.stdout[-2000:] + result.stderr[-2000:]
     assert "no app today" in result.stdout + result.stderr
-    assert "supervise: uwsgi could not stay up; exiting 1" in result.stderr, result.stderr[-2000:]
+    assert "shallot-serve: gunicorn could not stay up; exiting 1" in result.stderr, result.stderr[-2000:]
 
 
 def test_the_rendered_project_is_lint_clean(image, rendered_project, repo):
