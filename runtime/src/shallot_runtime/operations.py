@@ -6,8 +6,10 @@
     operations.engine                                         # the app's engine: guarded, bounded
     operations.read_engine                                    # the same, for work that only reads
 
-Nothing connects until it is used. manage.py's commands (`shallot_runtime.cli`) build their
-own tools from it: an engine of their own, the window store, the migrator.
+Nothing connects until it is used, except the window's monitor, which `init_app` starts (a
+thread and its one connection): an app counts as a live instance from the moment it is built,
+idle or not. manage.py's commands (`shallot_runtime.cli`) build their own tools from it: an
+engine of their own, the window store, the migrator.
 """
 
 from collections.abc import Callable, Iterable
@@ -63,7 +65,7 @@ class Operations:
             statement_timeout=statement_timeout,
             autocommit=True,
         )
-        # Each process watches the window from a thread of its own, started on first use.
+        # Each process watches the window from a thread of its own, started by init_app.
         self._windows = windows or MaintenanceMonitor(database_url, self.clock)
         self.gate = MaintenanceGate(self._windows, self.clock)
         probe = readiness or DatabaseReadiness(self.engine, self.project)
@@ -82,6 +84,10 @@ class Operations:
         request's id to the database's 503. Blueprints in `always_served` are never refused."""
         app.extensions["shallot_runtime"] = self
         flask_runtime.install(app, self.gate, error_response, request_id, always_served)
+        if isinstance(self._windows, MaintenanceMonitor):
+            # Now, not on the first request: an idle instance must acknowledge windows too, or
+            # the migrator takes it for absent. No wait: the app builds with the database away.
+            self._windows.start(wait=False)
 
     def tools(self) -> "Tools":
         engine = create_database_engine(

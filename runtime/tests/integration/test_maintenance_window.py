@@ -2,8 +2,8 @@
 as the fallback, expiring by itself, and through an app and `manage.py maintenance`."""
 
 import statistics
-import time
 from datetime import timedelta
+from unittest import mock
 
 from click.testing import CliRunner
 from sqlalchemy import text
@@ -15,19 +15,10 @@ from shallot_runtime.services.gate import MaintenanceGate
 from tests.project.cli import cli
 from tests.support.app import create_test_app
 from tests.support.own_database import OwnDatabaseTestCase
+from tests.support.wait import wait_until
 
 LEASE = timedelta(seconds=30)
 STALENESS_BOUND = 1.0  # seconds: the most a cached window may lag behind the database
-
-
-def wait_until(condition, timeout: float) -> float:
-    """Seconds until `condition()` held, checking every millisecond; fails after `timeout`."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout}s")
-        time.sleep(0.001)
-    return time.monotonic() - started
 
 
 class MonitorTest(OwnDatabaseTestCase):
@@ -129,6 +120,43 @@ class ApiDuringMaintenanceTest(OwnDatabaseTestCase):
         self.wait_for_status("get", "/things", 503)
         self.assertEqual(self.client.get("/readyz").status_code, 503)
         self.assertEqual(self.client.get("/healthz").status_code, 200)
+
+
+class IdleAppTest(OwnDatabaseTestCase):
+    """An app built and served nothing yet, as every worker is on a stack that is up but idle."""
+
+    def open(self):
+        return self.tools.maintenance.open(
+            mode="read-only", reason="idle", holder="test", lease=LEASE
+        )
+
+    def live(self):
+        return self.tools.maintenance.acknowledgements(None).instances
+
+    def test_an_idle_app_counts_as_live_acknowledges_and_refuses_its_first_write(self):
+        client = create_test_app(self.operations).test_client()
+        wait_until(self.live, 2)  # up, and idle: no request has reached it
+        window = self.open()
+        seen = self.tools.maintenance.wait_until_seen(window, timedelta(seconds=2))
+        self.assertEqual((len(seen.instances), seen.waiting_for), (1, ()))
+        self.assertEqual(client.post("/things").json["error"]["code"], "maintenance")
+        self.assertEqual(client.get("/things").json, {"total": 0})
+
+    def test_an_app_not_watching_yet_reads_the_window_before_its_first_request(self):
+        # As in a worker forked after the app was built: the monitor starts on first use.
+        with mock.patch.object(MaintenanceMonitor, "start"):
+            client = create_test_app(self.operations).test_client()
+        window = self.open()
+        self.assertEqual(self.live(), ())
+        refused = client.post("/things")
+        self.assertEqual((refused.status_code, refused.json["error"]["code"]), (503, "maintenance"))
+        seen = self.tools.maintenance.wait_until_seen(window, timedelta(seconds=2))
+        self.assertEqual((len(seen.instances), seen.waiting_for), (1, ()))
+
+    def test_status_with_no_app_says_none_has_reported_not_that_none_runs(self):
+        result = CliRunner().invoke(cli, ["maintenance", "status"], env=self.environ)
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("no app instance has reported in the last 5s", result.output)
 
 
 class MaintenanceCommandsTest(OwnDatabaseTestCase):

@@ -24,8 +24,10 @@ from shallot_runtime.domain.window import Outcome
 from shallot_runtime.services.gate import MaintenanceGate
 from tests.project import PROJECT_ROOT
 from tests.project.cli import cli
+from tests.support.app import create_test_app
 from tests.support.migrations import migrations_with
 from tests.support.own_database import OwnDatabaseTestCase
+from tests.support.wait import wait_until
 
 FAST = MigratorSettings(ack_wait=timedelta(seconds=2), lock_wait=timedelta(seconds=1))
 
@@ -78,6 +80,14 @@ class ExpandContractTest(MigratorTestCase):
         self.assertEqual(record.instances, 1)
         self.assertLess(record.propagation, timedelta(seconds=1))  # the staleness bound
         self.assertIsNone(self.tools.maintenance.current())
+
+    def test_an_idle_app_sees_the_window_before_the_migrations_run(self):
+        create_test_app(self.operations)  # built, and no request since: a stack up but idle
+        wait_until(lambda: self.tools.maintenance.acknowledgements(None).instances, 2)
+        with self.assertLogs("shallot_runtime.adapters.migrator.migrator", "INFO") as logs:
+            run = self.migrator("0002_add_todo_note").run(Abort())
+        self.assertEqual((run.window.outcome, run.window.instances), (Outcome.COMPLETED, 1))
+        self.assertIn("reached every app instance (1)", "\n".join(logs.output))
 
     def test_with_nothing_pending_no_window_is_opened(self):
         run = self.migrator().run(Abort())

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from shallot_runtime.adapters.postgres.store import NO_LIVE_INSTANCE
 from shallot_runtime.domain.window import MaintenanceWindow, WindowRecord
 from shallot_runtime.services.ports import Acknowledgements
 
@@ -27,7 +28,7 @@ def revisions(from_revision: str | None, to_revision: str | None) -> str:
 
 def acknowledgements(seen: Acknowledgements, window: MaintenanceWindow | None = None) -> str:
     if not seen.instances:
-        return "no app instance is running"
+        return NO_LIVE_INSTANCE
     if not seen.waiting_for:
         if window is not None and seen.last_seen_at is not None:
             delay = (seen.last_seen_at - window.opened_at).total_seconds() * 1000

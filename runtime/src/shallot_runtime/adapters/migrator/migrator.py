@@ -26,6 +26,7 @@ from shallot_runtime.adapters.migrator.lease import LeaseKeeper
 from shallot_runtime.adapters.migrator.lint import Finding, lint
 from shallot_runtime.adapters.migrator.lock import migration_lock
 from shallot_runtime.adapters.migrator.settings import MigratorSettings
+from shallot_runtime.adapters.postgres.store import NO_LIVE_INSTANCE
 from shallot_runtime.adapters.postgres.tables import ensure_tables
 from shallot_runtime.domain.window import MaintenanceWindow, Outcome, WindowRecord
 from shallot_runtime.services.ports import Acknowledgements
@@ -173,7 +174,7 @@ class Migrator:
 
 def _report(seen: Acknowledgements, window: MaintenanceWindow) -> None:
     if not seen.instances:
-        logger.info("migrate: no app instance is running")
+        logger.info("migrate: %s", NO_LIVE_INSTANCE)
     elif seen.waiting_for:
         logger.warning(
             "migrate: %d of %d app instances did not acknowledge the window (%s); they have"

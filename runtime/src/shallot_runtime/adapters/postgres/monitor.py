@@ -6,9 +6,13 @@ POLL_SECONDS whatever happens, so a lost notification costs at most that much st
 Each read is reported back as this instance's heartbeat and acknowledgement, which is how
 the migrator knows that every instance has seen its window.
 
-The thread starts on first use in the process that uses it: in each server worker after
-the fork, never in the master. When the database goes away, the last window seen stays in
-force (its lease still runs out by itself) and the thread reconnects with backoff.
+The thread starts when the app is built (`Operations.init_app`), not on its first request:
+an idle instance counts as live and acknowledges windows too. The server builds the app in
+each worker after the fork (gunicorn without --preload); in a process
+forked after the build, the thread starts again on first use, which waits for its first read:
+either way a request is not served on a window the process has not read. When the database
+goes away, the last window seen stays in force (its lease still runs out by itself) and the
+thread reconnects with backoff.
 """
 
 import atexit
@@ -70,8 +74,9 @@ class MaintenanceMonitor:
             self._first_read.wait(FIRST_READ_WAIT_SECONDS)
         return self._window
 
-    def start(self) -> None:
-        """Starts the thread in this process (again after a fork); waits for its first read."""
+    def start(self, wait: bool = True) -> None:
+        """Starts the thread in this process (again after a fork); with `wait`, waits for its
+        first read (FIRST_READ_WAIT_SECONDS at most)."""
         with self._start_lock:
             if self._owner_pid != os.getpid():
                 self._owner_pid = os.getpid()
@@ -87,7 +92,8 @@ class MaintenanceMonitor:
                 )
                 self._thread.start()
                 atexit.register(self.stop)
-        self._first_read.wait(FIRST_READ_WAIT_SECONDS)
+        if wait:
+            self._first_read.wait(FIRST_READ_WAIT_SECONDS)
 
     def stop(self) -> None:
         """Stops the thread and removes this instance from the live ones; safe to call twice."""

@@ -23,6 +23,12 @@ from shallot_runtime.services.ports import Acknowledgements, Clock
 
 # An instance that has not reported for this long is taken for dead (it reports every second).
 LIVE_WITHIN = timedelta(seconds=5)
+# What an empty live set means, no more: an app reports from when it is built, and one that has
+# not reported yet (e.g. forked after the build) reads the window before it serves a request.
+NO_LIVE_INSTANCE = (
+    f"no app instance has reported in the last {LIVE_WITHIN.total_seconds():.0f}s;"
+    " one that starts later reads the window before it serves"
+)
 
 
 class PostgresMaintenanceStore:
