@@ -17,10 +17,7 @@ from shallot.render import SCRATCH, template_dir
 REQUIRED_PATHS = [
     "src/api/controllers",
     "src/api/schemas",
-    "src/api/middleware.py",
     "src/api/responses.py",
-    "src/api/requests.py",
-    "src/api/cors.py",
     "src/api/error_handler.py",
     "src/infrastructure/repositories",
     "src/infrastructure/unit_of_work.py",
