@@ -20,7 +20,7 @@ export DOCKER_BUILDKIT ?= $(shell docker buildx version >/dev/null 2>&1 && echo 
 -include $(BASE_IMAGES_MK)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock wheelhouse template template-history base-images image release new test test-unit test-runtime test-e2e bench lint clean
+.PHONY: help venv lock wheelhouse template template-history base-images image openapi-template release new test test-unit test-runtime test-e2e bench lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,6 +74,9 @@ image: $(BASE_IMAGES_MK) $(WHEELHOUSE)/.complete $(DEBHOUSE)/.complete template-
 		--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 		.
 
+openapi-template: image ## Write the template's contract (skeleton/project/openapi.json.jinja) from a project the image renders
+	PYTHON=$(VENV)/bin/python image/openapi-template.sh $(IMAGE)
+
 release: $(VENV)/.installed ## Build and push a release: make release VERSION=X.Y.Z REGISTRY=ghcr.io/owner (HEAD tagged vX.Y.Z)
 	PYTHON=$(VENV)/bin/python image/release/release.sh "$(VERSION)" "$(REGISTRY)"
 
@@ -105,8 +108,9 @@ test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image a
 bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and the README table
 	IMAGE=$(IMAGE) PYTHON_IMAGE=$(PYTHON_IMAGE) POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/python -m bench.run
 
-lint: $(VENV)/.installed ## shellcheck every script, hadolint every Dockerfile
+lint: $(VENV)/.installed ## shellcheck every script, hadolint every Dockerfile, ruff on the runtime library
 	shellcheck $$(git ls-files '*.sh' .ci/run)
+	cd runtime && ../$(VENV)/bin/ruff check src tests && ../$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/hadolint $$(git ls-files '*Dockerfile' '*Dockerfile.*' ':!:*.jinja')
 
 clean: ## Remove build/ (images stay; `docker image rm` them yourself)

@@ -39,7 +39,10 @@ class ConfigError(Exception):
 class ServiceSettings(BaseSettings):
     """shallot's settings, the same in every project (the project's docs/settings.md)."""
 
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", validate_default=True)
+    # An empty variable (METRICS_PORT=) is an unset one: its field keeps its default.
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", validate_default=True, env_ignore_empty=True
+    )
 
     app_env: Profile = "production"
     secret_key: str = ""
@@ -94,11 +97,18 @@ class ServiceSettings(BaseSettings):
             defaults["cors_allowed_origins"] = ("*",) if development else ()
         if self.web_concurrency is None:
             defaults["web_concurrency"] = min(len(os.sched_getaffinity(0)) + 1, MAX_WEB_CONCURRENCY)
+        unreadable = []
         for name in SECRETS:
-            value = _secret(name, getattr(self, name), getattr(self, f"{name}_file"))
+            try:
+                value = _secret(name, getattr(self, name), getattr(self, f"{name}_file"))
+            except ValueError as error:  # each secret's problem, not only the first's
+                unreadable.append(str(error))
+                continue
             if not value and self.app_env != "production":
                 value = DEVELOPMENT_SECRET_KEY if name == "secret_key" else "postgres"
             defaults[name] = value
+        if unreadable:
+            raise ValueError("\n".join(unreadable))  # one problem a line
         for name, value in defaults.items():
             object.__setattr__(self, name, value)  # frozen: set once, while it is being built
         return self
@@ -164,7 +174,7 @@ def load_settings(settings_class: type[Settings], *, database_only: bool = False
     try:
         settings = settings_class()
     except ValidationError as error:
-        raise ConfigError([_describe(each) for each in error.errors()]) from None
+        raise ConfigError([line for each in error.errors() for line in _describe(each)]) from None
     problems = settings.problems(database_only=database_only)
     if problems:
         raise ConfigError(problems)
@@ -192,8 +202,8 @@ def _unset(variable: str) -> str:
     )
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any]) -> list[str]:
     message = error["msg"].removeprefix("Value error, ").rstrip(".") + "."
-    if not error["loc"]:  # the whole model's: a secret's file
-        return message
-    return f"{str(error['loc'][0]).upper()}={error['input']!r}: {message}"
+    if not error["loc"]:  # the whole model's: the secrets' files, one a line
+        return message.splitlines()
+    return [f"{str(error['loc'][0]).upper()}={error['input']!r}: {message}"]

@@ -121,7 +121,9 @@ class DroppedConnectionTest(OwnDatabaseTestCase):
     def test_one_used_within_the_limit_is_not_checked_and_its_failure_empties_the_pool(self):
         engine = self.engine_checking_after(timedelta(minutes=5))
         with engine.connect() as first, engine.connect() as second:
-            backends = [c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in (first, second)]
+            backends = [
+                c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in (first, second)
+            ]
         for backend in backends:
             self.drop(backend)
         with self.assertRaises(OperationalError):

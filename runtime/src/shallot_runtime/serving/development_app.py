@@ -15,7 +15,7 @@ def load(target: str) -> WsgiApp:
     module, _, name = target.partition(":")
     try:
         return getattr(importlib.import_module(module), name or "app")
-    except Exception:  # noqa: BLE001 - any error in the project's code is shown, not fatal
+    except Exception:  # any error in the project's code is shown, not fatal
         return _failing(traceback.format_exc())
 
 

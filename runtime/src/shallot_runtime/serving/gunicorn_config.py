@@ -30,6 +30,8 @@ THREADS = 2
 RELOAD_POLL_SECONDS = 0.2
 
 bind = [f"unix:{RUN}/gunicorn.sock"]
+# gunicornc's socket, beside the other (gunicorn's default is in $HOME, read-only in the image).
+control_socket = str(RUN / "gunicorn.ctl")
 protocol = "uwsgi"
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 worker_class = "gthread"
@@ -47,6 +49,9 @@ logconfig_dict = {
         "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": sys.stderr}
     },
     "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
+    # gunicorn lays this over its own defaults, one key at a time: their root logger would
+    # name a handler of theirs that is not here, and gunicorn would not start.
+    "root": {"level": "INFO", "handlers": ["stderr"]},
 }
 # The workers' heartbeat files, in memory where there is shared memory, not on disk.
 worker_tmp_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # noqa: S108

@@ -77,7 +77,9 @@ def _check_after_idle(engine: Engine, idle_seconds: float) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def check_if_idle(dbapi_connection: object, record: ConnectionPoolEntry, _proxy: object) -> None:
+    def check_if_idle(
+        dbapi_connection: object, record: ConnectionPoolEntry, _proxy: object
+    ) -> None:
         # The record's info goes with its connection: a new one has none, and needs no check.
         since = record.info.get(_IDLE_SINCE)
         if since is None or time.monotonic() - since < idle_seconds:
@@ -85,7 +87,9 @@ def _check_after_idle(engine: Engine, idle_seconds: float) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
-            raise DisconnectionError(f"an idle pooled connection failed its check: {error}") from error
+            raise DisconnectionError(
+                f"an idle pooled connection failed its check: {error}"
+            ) from error
 
 
 def end_session(session: Session) -> None:

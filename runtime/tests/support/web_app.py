@@ -1,0 +1,154 @@
+"""A small service on the runtime's web platform, built as a generated project builds its app:
+`shallot_runtime.web.init_app` on stand-in operations (no database), an OpenAPI blueprint
+whose routes load JSON bodies, and error handlers that answer in the project's error shape."""
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import ClassVar
+from unittest import mock
+
+from flask import Blueprint, Flask, Response, abort, jsonify
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from werkzeug.exceptions import HTTPException
+
+import shallot_runtime.web
+from shallot_runtime.settings import ServiceSettings, load_settings
+from shallot_runtime.testing import FixedReadiness, FixedWindows, stand_in_operations
+from shallot_runtime.web import HEALTH, ApiBlueprint, current_request_id, init_openapi
+from tests.support.app import error_response
+from tests.support.fakes import FixedClock
+
+logger = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+class ThingSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class ThingChangesSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        # What its fields cannot say, added to its component in the document.
+        json_schema: ClassVar[dict] = {"minProperties": 1}
+
+    name = fields.String(validate=validate.Length(min=1, max=20))
+
+
+class ErrorSchema(Schema):
+    error = fields.Dict(required=True)
+
+
+def make_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
+    """The test profile's settings, with `environ` in place of the process's environment."""
+    with mock.patch.dict(os.environ, {"APP_ENV": "test", **(environ or {})}, clear=True):
+        return load_settings(ServiceSettings)
+
+
+def make_web_app(
+    environ: Mapping[str, str] | None = None,
+    *,
+    windows: FixedWindows | None = None,
+    ready: bool = True,
+    clock: FixedClock | None = None,
+) -> Flask:
+    """The service on the test profile's settings (and `environ`) and the runtime's stand-ins."""
+    operations = stand_in_operations(
+        windows=windows, readiness=FixedReadiness(ready), clock=clock or FixedClock()
+    )
+    return create_web_app(make_settings(environ), operations)
+
+
+def create_web_app(settings: ServiceSettings, operations: object) -> Flask:
+    app = Flask(__name__)
+    shallot_runtime.web.init_app(app, settings, operations, error_response=error_response)
+    api = init_openapi(
+        app, title="things", version="1.0", description="Things.", error_schema=ErrorSchema
+    )
+    init_error_handlers(app)
+
+    health = Blueprint(HEALTH, __name__)
+
+    @health.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"status": "ok"})
+
+    app.register_blueprint(health)
+    api.register_blueprint(things_blueprint())
+    return app
+
+
+def things_blueprint() -> ApiBlueprint:
+    things = ApiBlueprint("things", __name__, url_prefix="/v1/things", description="Things")
+    stored: dict[int, dict] = {}
+
+    @things.get("")
+    @things.response(200, ThingSchema(many=True))
+    def list_things() -> list[dict]:
+        return list(stored.values())
+
+    @things.post("")
+    @things.arguments(ThingSchema)
+    @things.response(201, ThingSchema)
+    @things.errors(400, 413, 415, 422)
+    def create_thing(thing: dict) -> dict:
+        stored[len(stored) + 1] = thing
+        return thing
+
+    @things.get("/<int:thing_id>")
+    @things.response(200, ThingSchema)
+    @things.errors(404)
+    def get_thing(thing_id: int) -> dict:
+        return stored.get(thing_id) or abort(404)
+
+    @things.patch("/<int:thing_id>")
+    @things.arguments(ThingChangesSchema)
+    @things.response(200, ThingSchema)
+    @things.errors(400, 404, 413, 415, 422)
+    def change_thing(changes: dict, thing_id: int) -> dict:
+        thing = stored.get(thing_id) or abort(404)
+        thing.update(changes)
+        return thing
+
+    return things
+
+
+def init_error_handlers(app: Flask) -> None:
+    """The project's: every error in the one shape, an unexpected one logged with its id."""
+
+    @app.errorhandler(ValidationError)
+    def validation_error(error: ValidationError) -> Response:
+        messages = (
+            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        )
+        return error_response(422, "validation_error", "The request is not valid.", messages)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        code = HTTP_CODES.get(error.code or 500) or (error.name or "error").lower()
+        details = {}
+        if error.code == 413:
+            details["max_bytes"] = app.config["MAX_CONTENT_LENGTH"]
+        response = error_response(error.code or 500, code, error.description or "", details)
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> Response:
+        request_id = current_request_id()
+        logger.exception("unhandled %s (request %s)", type(error).__name__, request_id)
+        details = {"request_id": request_id}
+        return error_response(500, "internal_error", "An unexpected error occurred.", details)
