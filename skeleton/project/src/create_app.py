@@ -3,10 +3,8 @@
 import shallot_runtime.web
 from flask import Flask
 
-from src.api.controllers.health import health
-from src.api.controllers.todos import todos
 from src.api.error_handler import init_error_handlers
-from src.api.openapi import init_openapi
+from src.api.openapi import init_api
 from src.api.responses import error_response
 from src.config import Settings, load
 from src.dependency_container import Container, build_container
@@ -21,8 +19,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.extensions["container"] = container
     # shallot's platform: request ids, CORS, /metrics, traces, the maintenance gate, /docs.
     shallot_runtime.web.init_app(app, settings, container.operations, error_response=error_response)
-    api = init_openapi(app)
+    init_api(app)
     init_error_handlers(app)
-    for blueprint in (health, todos):
-        api.register_blueprint(blueprint)
     return app

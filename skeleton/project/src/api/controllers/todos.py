@@ -9,7 +9,7 @@ from src.api.schemas.todos import (
     TodoPageSchema,
     TodoQuerySchema,
     TodoSchema,
-    TodoUpdateSchema,
+    TodoPatchSchema,
 )
 from src.domain.models import Todo
 from src.services.ports import Page
@@ -54,7 +54,7 @@ def get_todo(todo_id: int) -> Todo:
 
 
 @todos.patch(ONE_TODO, parameters=[TODO_ID])
-@todos.arguments(TodoUpdateSchema)
+@todos.arguments(TodoPatchSchema)
 @todos.response(200, TodoSchema, description="Updated")
 @todos.errors(400, 404, 409, 413, 415, 422)
 def update_todo(changes: dict, todo_id: int) -> Todo:

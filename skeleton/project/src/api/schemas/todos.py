@@ -23,6 +23,17 @@ TITLE = {
 
 
 class TodoSchema(Schema):
+    class Meta:
+        json_schema: ClassVar = {
+            "example": {
+                "id": 7,
+                "title": "Write the release notes",
+                "done": True,
+                "created_at": "2026-12-01T09:30:00+00:00",
+                "completed_at": "2026-12-02T16:05:00+00:00",
+            }
+        }
+
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     done = fields.Boolean(required=True)
@@ -31,12 +42,16 @@ class TodoSchema(Schema):
 
 
 class TodoCreateSchema(Schema):
+    class Meta:
+        json_schema: ClassVar = {"example": {"title": "Write the release notes"}}
+
     title = fields.String(required=True, **TITLE)
 
 
-class TodoUpdateSchema(Schema):
+class TodoPatchSchema(Schema):
     class Meta:
-        json_schema: ClassVar = {"minProperties": 1}  # the document's; require_a_change checks it
+        # The document's; require_a_change checks it.
+        json_schema: ClassVar = {"minProperties": 1, "example": {"done": True}}
 
     title = fields.String(**TITLE)
     done = JsonBoolean(

@@ -71,7 +71,7 @@ class ErrorShapeTest(unittest.TestCase):
         self.assertEqual(error["details"], {"max_bytes": 1000})
 
     def test_a_body_nginx_refused_for_its_size_is_413(self):
-        # nginx passes the request on without its body, marked (deploy/nginx.conf).
+        # nginx passes the request on without its body, marked (shallot-serve's nginx).
         response = self.client.post(
             "/v1/todos", content_type="application/json", headers={"X-Body-Over-Limit": "1"}
         )

@@ -71,15 +71,28 @@ class OpenApiTest(unittest.TestCase):
                         self.assertNotIn(status, operation["responses"])
                         continue
                     name = operation["responses"][status]["$ref"].rsplit("/", 1)[-1]
-                    content = self.spec["components"]["responses"][name]["content"]
-                    schema = content["application/json"]["schema"]
+                    response = self.spec["components"]["responses"][name]
+                    schema = response["content"]["application/json"]["schema"]
                     self.assertEqual(schema, {"$ref": "#/components/schemas/Error"})
+                    if status == "503":
+                        self.assertIn("Retry-After", response["headers"])
+
+    def test_every_operation_has_a_unique_operation_id_a_tag_and_a_summary(self):
+        ids = []
+        for path, method, operation in self.operations():
+            with self.subTest(path=path, method=method):
+                self.assertRegex(operation.get("operationId", ""), r"^[a-z][A-Za-z0-9]*$")
+                self.assertTrue(operation["tags"] and operation["summary"])
+                ids.append(operation["operationId"])
+        self.assertEqual(len(ids), len(set(ids)), f"duplicate operationIds: {sorted(ids)}")
+        self.assertIn("listTodos", ids)
 
     def test_the_schemas_carry_the_rules(self):
         schemas = self.spec["components"]["schemas"]
         title = schemas["TodoCreate"]["properties"]["title"]
         self.assertEqual((title["minLength"], title["maxLength"]), (1, 200))
-        self.assertEqual(schemas["TodoUpdate"]["minProperties"], 1)
+        self.assertEqual(schemas["TodoPatch"]["minProperties"], 1)
+        self.assertEqual(set(schemas["Todo"]["example"]), set(schemas["Todo"]["properties"]))
         self.assertIn("MaintenanceWindow", schemas)
         (todo_id,) = self.spec["paths"]["/v1/todos/{todo_id}"]["parameters"]
         self.assertEqual(todo_id["schema"], {"type": "integer", "minimum": 1})
