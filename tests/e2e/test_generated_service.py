@@ -10,8 +10,8 @@ import time
 import pytest
 from openapi_spec_validator import validate
 
-from tests.e2e.conftest import ORIGIN
-from tests.e2e.docker_helpers import docker, socket_group
+from tests.e2e.conftest import HTTP_PORT, ORIGIN
+from tests.e2e.docker_helpers import Http, docker, published_port, socket_group, unique, wait_for_http
 
 
 
@@ -168,6 +168,32 @@ def test_a_graceful_reload_replaces_every_worker_and_keeps_the_master(service):
     assert same_master == master, "the master was restarted instead of reloading its workers"
     assert len(new_workers) == 2 and not new_workers & workers, "the workers were not replaced"
     assert service["http"].request("GET", "/v1/todos")[0] == 200
+
+
+def test_a_project_adds_to_nginx_and_gunicorn_without_copying_their_configuration(service, tmp_path):
+    """The two extension points: deploy/nginx.d/*.conf inside nginx's server block, and
+    GUNICORN_CMD_ARGS over shallot's gunicorn settings."""
+    extension = tmp_path / "nginx.d"
+    extension.mkdir()
+    (extension / "robots.conf").write_text(
+        'location = /robots.txt { default_type text/plain; return 200 "User-agent: *\\nDisallow: /\\n"; }\n'
+    )
+    extension.chmod(0o755)
+    (extension / "robots.conf").chmod(0o644)
+    app = unique("shallot-e2e-extended")
+    docker("run", "-d", "--name", app, "--network", service["network"], "--read-only", "--tmpfs", "/tmp",
+           "-v", f"{extension}:/app/deploy/nginx.d:ro", "-e", "GUNICORN_CMD_ARGS=--workers 3",
+           "-p", f"127.0.0.1::{HTTP_PORT}", *service["env"], service["image"])
+    try:
+        http = Http(f"http://127.0.0.1:{published_port(app, HTTP_PORT)}")
+        wait_for_http(http.base + "/readyz", 200, timeout=90)
+        status, headers, _ = http.request("GET", "/robots.txt")
+        assert status == 200 and headers["Content-Type"].startswith("text/plain")
+        assert http.request("GET", "/v1/todos")[0] == 200, "shallot's own locations still answer"
+        _, workers = _gunicorn_processes(app)
+        assert len(workers) == 3, "GUNICORN_CMD_ARGS's --workers goes over WEB_CONCURRENCY=2"
+    finally:
+        docker("rm", "--force", app, check=False)
 
 
 def test_the_workers_write_their_metrics_in_memory(service):

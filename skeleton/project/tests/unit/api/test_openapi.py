@@ -1,4 +1,4 @@
-"""The OpenAPI document describes exactly the app's routes, and Swagger UI shows it, locked down."""
+"""The OpenAPI document describes exactly the app's routes, each operation named and documented."""
 
 import re
 import tomllib
@@ -97,23 +97,3 @@ class OpenApiTest(unittest.TestCase):
         (todo_id,) = self.spec["paths"]["/v1/todos/{todo_id}"]["parameters"]
         self.assertEqual(todo_id["schema"], {"type": "integer", "minimum": 1})
 
-
-class SwaggerUiTest(unittest.TestCase):
-    def setUp(self):
-        self.client = make_fake_app().test_client()
-
-    def test_the_page_and_its_scripts_come_from_this_origin_under_a_strict_policy(self):
-        page = self.client.get("/docs")
-        self.assertEqual(page.mimetype, "text/html")
-        html = page.get_data(as_text=True)
-        self.assertNotRegex(html, r"https?://|<script>|<style|style=")  # nothing external or inline
-        assets = re.findall(r'(?:src|href)="([^"]+)"', html)
-        self.assertEqual(len(assets), 3)
-        for response in (page, *(self.client.get(asset) for asset in assets)):
-            with self.subTest(url=response.request.path):
-                self.assertEqual(response.status_code, 200)
-                policy = response.headers["Content-Security-Policy"]
-                self.assertIn("default-src 'none'", policy)
-                self.assertIn("script-src 'self';", policy)
-                self.assertNotIn("unsafe", policy)
-                response.close()
