@@ -1,6 +1,6 @@
 """The composition root: every object the app and manage.py use is built here, from the settings.
 
-Tests build a `Container` themselves, with fakes in place of the infrastructure.
+`wire` gives each use case its ports: the real ones here, the tests' fakes in tests/support.
 """
 
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from src.config import Settings
 from src.infrastructure.clock import SystemClock
 from src.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
+from src.services.ports import Clock, UnitOfWork
 from src.services.todo_service import TodoService
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]  # alembic.ini and migrations/
@@ -31,6 +32,21 @@ class Container:
     close: Callable[[], None] = _nothing
 
 
+def wire(
+    operations: Operations,
+    unit_of_work: Callable[[], UnitOfWork],
+    clock: Clock,
+    reads: Callable[[], UnitOfWork] | None = None,
+    close: Callable[[], None] = _nothing,
+) -> Container:
+    """Every use case, on these ports; `reads` serves the use cases that only read."""
+    return Container(
+        todo_service=TodoService(unit_of_work, clock, reads),
+        operations=operations,
+        close=close,
+    )
+
+
 def build_operations(database: DatabaseSettings) -> Operations:
     return Operations(
         database.url,
@@ -44,9 +60,10 @@ def build_container(settings: Settings) -> Container:
     operations = build_operations(settings.database)
     sessions = sessionmaker(operations.engine, expire_on_commit=False)
     reads = sessionmaker(operations.read_engine)
-    todo_service = TodoService(
+    return wire(
+        operations,
         lambda: SqlAlchemyUnitOfWork(sessions),
-        clock=SystemClock(),
+        SystemClock(),
         reads=lambda: SqlAlchemyUnitOfWork(reads),
+        close=operations.close,
     )
-    return Container(todo_service=todo_service, operations=operations, close=operations.close)

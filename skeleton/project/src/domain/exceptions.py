@@ -40,3 +40,30 @@ class TodoAlreadyCompleted(ConflictError):
     def __init__(self, todo_id: int | None) -> None:
         super().__init__(f"Todo {todo_id} is already completed.")
         self.todo_id = todo_id
+
+
+class DuplicateValue(ConflictError):
+    """A value that must be unique is another's already."""
+
+    code = "already_exists"
+
+    def __init__(self, entity: str, field: str) -> None:
+        super().__init__(f"Another {entity} has this {field}.")
+        self.field = field
+
+
+class UnknownReference(RuleViolation):
+    """A reference to something that does not exist."""
+
+    def __init__(self, field: str, entity: str) -> None:
+        super().__init__(field, f"No {entity} has this id.")
+
+
+class StillReferenced(ConflictError):
+    """Deleting what others still refer to."""
+
+    code = "still_referenced"
+
+    def __init__(self, entity: str, entity_id: int) -> None:
+        message = f"{entity.capitalize()} {entity_id} is still referred to; delete those first."
+        super().__init__(message)

@@ -3,14 +3,16 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Self
+from typing import Generic, Protocol, Self, TypeVar
 
 from src.domain.models import Todo
 
+Item = TypeVar("Item")
+
 
 @dataclass(frozen=True)
-class Page:
-    items: Sequence[Todo]
+class Page(Generic[Item]):
+    items: Sequence[Item]
     total: int
     page: int
     per_page: int

@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-from src.domain.constants import MAX_PAGE_SIZE
-from src.domain.exceptions import RuleViolation, TodoNotFound
+from src.domain.exceptions import TodoNotFound
 from src.domain.models import Todo
+from src.services.paging import offset_of
 from src.services.ports import Clock, Page, TodoRepository, UnitOfWork
 
 
@@ -31,13 +31,9 @@ class TodoService:
         with self._reads() as work:
             return _existing(work.todos, todo_id)
 
-    def list(self, *, page: int, per_page: int, done: bool | None = None) -> Page:
-        if page < 1:
-            raise RuleViolation("page", "Page must be 1 or more.")
-        if not 1 <= per_page <= MAX_PAGE_SIZE:
-            raise RuleViolation("per_page", f"Page size must be 1 to {MAX_PAGE_SIZE}.")
+    def list(self, *, page: int, per_page: int, done: bool | None = None) -> Page[Todo]:
+        offset = offset_of(page, per_page)
         with self._reads() as work:
-            offset = (page - 1) * per_page
             items, total = work.todos.list(done=done, offset=offset, limit=per_page)
         return Page(items=items, total=total, page=page, per_page=per_page)
 

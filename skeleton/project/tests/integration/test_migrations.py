@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect
 
 from manage import cli
 from src.dependency_container import PROJECT_ROOT
+from src.infrastructure.models import Base
 from tests.support.postgres import shared_postgres
 
 DATABASE = "migrations_round_trip"
@@ -38,12 +39,12 @@ class MigrationsTest(unittest.TestCase):
         self.assertEqual(self.manage("db", "check").exit_code, 1)  # not up to date
 
         command.upgrade(self.config, "head")
-        self.assertEqual(self.tables(), {"todos"})
+        self.assertEqual(self.tables(), set(Base.metadata.tables))
         command.downgrade(self.config, "base")
         self.assertEqual(self.tables(), set())
         result = self.manage("migrate", "--ack-wait", "0")
         self.assertEqual(result.exit_code, 0, result.output)
-        self.assertIn("todos", self.tables())
+        self.assertEqual(self.tables(), set(Base.metadata.tables))
 
         result = self.manage("db", "check")
         self.assertEqual(result.exit_code, 0, result.output)

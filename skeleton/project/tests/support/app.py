@@ -9,8 +9,7 @@ from shallot_runtime.testing import FixedReadiness, stand_in_operations
 
 from src.config import Settings, load
 from src.create_app import create_app
-from src.dependency_container import Container
-from src.services.todo_service import TodoService
+from src.dependency_container import wire
 from tests.support.fakes import FakeUnitOfWork, FixedClock
 
 
@@ -24,8 +23,6 @@ def make_fake_app(environ: Mapping[str, str] | None = None, ready: bool = True) 
     """The app on fakes, and on the shallot runtime's stand-ins (no window, no database)."""
     clock = FixedClock()
     work = FakeUnitOfWork()
-    container = Container(
-        todo_service=TodoService(lambda: work, clock),
-        operations=stand_in_operations(readiness=FixedReadiness(ready), clock=clock),
-    )
+    operations = stand_in_operations(readiness=FixedReadiness(ready), clock=clock)
+    container = wire(operations, lambda: work, clock)
     return create_app(make_settings(environ), container)

@@ -2,46 +2,63 @@
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from src.domain.models import Todo
+from src.domain.exceptions import DuplicateValue
 
 
-class FakeTodoRepository:
-    """Keeps copies, as a database would: changing a returned todo changes nothing stored."""
+class FakeRepository:
+    """Keeps copies, as a database would: changing a returned entity changes nothing stored.
+    Refuses a second entity with the same value in a `unique` field, as a constraint would."""
 
-    def __init__(self) -> None:
-        self._rows: dict[int, Todo] = {}
+    def __init__(self, entity: str, unique: tuple[str, ...] = ()) -> None:
+        self._entity = entity
+        self._unique = unique
+        self._rows: dict[int, Any] = {}
         self._next_id = 1
 
-    def add(self, todo: Todo) -> Todo:
-        stored = dataclasses.replace(todo, id=self._next_id)
+    def add(self, item: Any) -> Any:
+        stored = dataclasses.replace(item, id=self._next_id)
+        self._check_unique(stored)
         self._rows[stored.id] = stored
         self._next_id += 1
         return dataclasses.replace(stored)
 
-    def get(self, todo_id: int) -> Todo | None:
-        todo = self._rows.get(todo_id)
-        return None if todo is None else dataclasses.replace(todo)
+    def get(self, item_id: int) -> Any | None:
+        item = self._rows.get(item_id)
+        return None if item is None else dataclasses.replace(item)
 
-    def list(self, *, done: bool | None, offset: int, limit: int) -> tuple[list[Todo], int]:
-        matching = [t for t in self._rows.values() if done is None or t.done == done]
-        page = matching[offset : offset + limit]
-        return [dataclasses.replace(t) for t in page], len(matching)
+    def list(self, *, offset: int, limit: int, **filters: object) -> tuple[list[Any], int]:
+        """Oldest first; a filter of None matches everything."""
+        matching = [
+            item
+            for item in self._rows.values()
+            if all(value is None or getattr(item, name) == value for name, value in filters.items())
+        ]
+        return [dataclasses.replace(i) for i in matching[offset : offset + limit]], len(matching)
 
-    def save(self, todo: Todo) -> Todo:
-        assert todo.id in self._rows, "save() of a todo that was never added"
-        self._rows[todo.id] = dataclasses.replace(todo)
-        return dataclasses.replace(todo)
+    def save(self, item: Any) -> Any:
+        assert item.id in self._rows, "save() of an entity that was never added"
+        self._check_unique(item)
+        self._rows[item.id] = dataclasses.replace(item)
+        return dataclasses.replace(item)
 
-    def delete(self, todo_id: int) -> bool:
-        return self._rows.pop(todo_id, None) is not None
+    def delete(self, item_id: int) -> bool:
+        return self._rows.pop(item_id, None) is not None
+
+    def _check_unique(self, item: Any) -> None:
+        for field in self._unique:
+            value = getattr(item, field)
+            others = (other for other in self._rows.values() if other.id != item.id)
+            if value is not None and any(getattr(other, field) == value for other in others):
+                raise DuplicateValue(self._entity, field)
 
 
 class FakeUnitOfWork:
     """Commits nothing but the fact: `committed` tells a test that the use case ended well."""
 
     def __init__(self) -> None:
-        self.todos = FakeTodoRepository()
+        self.todos = FakeRepository("todo")
         self.committed = False
 
     def __enter__(self) -> "FakeUnitOfWork":

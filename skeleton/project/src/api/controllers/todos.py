@@ -7,9 +7,9 @@ from src.api.responses import no_content
 from src.api.schemas.todos import (
     TodoCreateSchema,
     TodoPageSchema,
+    TodoPatchSchema,
     TodoQuerySchema,
     TodoSchema,
-    TodoPatchSchema,
 )
 from src.domain.models import Todo
 from src.services.ports import Page
@@ -30,7 +30,7 @@ def _service() -> TodoService:
 @todos.arguments(TodoQuerySchema, location="query", as_kwargs=True)
 @todos.response(200, TodoPageSchema, description="A page of todos")
 @todos.errors(422)
-def list_todos(**query: object) -> Page:
+def list_todos(**query: object) -> Page[Todo]:
     """List todos, a page at a time"""
     return _service().list(**query)
 

@@ -5,13 +5,8 @@ from typing import ClassVar
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from src.api.schemas.common import JsonBoolean
+from src.api.schemas.fields import NOT_BLANK
 from src.domain.constants import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, TITLE_MAX_LENGTH
-
-# The whitespace str.strip() removes, spelled out so that the pattern means the same in the
-# OpenAPI document (an ECMA regex, whose \s is another set) as in Python. A title is not
-# blank, and holds no NUL character (PostgreSQL text cannot store one).
-BLANK = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-NOT_BLANK = rf"^[{BLANK}]*[^{BLANK}\x00][^\x00]*$"
 
 TITLE = {
     "validate": [

@@ -96,4 +96,3 @@ class OpenApiTest(unittest.TestCase):
         self.assertIn("MaintenanceWindow", schemas)
         (todo_id,) = self.spec["paths"]["/v1/todos/{todo_id}"]["parameters"]
         self.assertEqual(todo_id["schema"], {"type": "integer", "minimum": 1})
-
