@@ -3,6 +3,7 @@ compose (whichever of `docker compose` / `docker-compose` this machine has)."""
 
 import json
 import secrets
+import socket
 import subprocess
 import time
 
@@ -47,6 +48,18 @@ def test_up_migrate_use_down_up_keeps_the_data(stack):
     make("up")
     status, _, fetched = http.request("GET", f"/v1/todos/{created['id']}")
     assert status == 200 and fetched == created
+
+
+def test_up_names_a_taken_port_and_its_variable_and_starts_nothing(stack):
+    make, http, project = stack
+    port = int(http.base.rsplit(":", 1)[1])
+    with socket.create_server(("127.0.0.1", port)):
+        result = make("up", check=False)
+    assert result.returncode != 0
+    assert f"port {port} on 127.0.0.1 is taken" in result.stderr and "set HTTP_PORT in .env" in result.stderr
+    started = docker("ps", "--all", "--quiet", "--filter",
+                     f"label=com.docker.compose.project.working_dir={project}").stdout.split()
+    assert started == [], "nothing starts"
 
 
 def test_make_help_lists_every_target(stack):
