@@ -1,0 +1,123 @@
+"""The commands the documentation shows are real: in every ```sh block of shallot's README and
+docs/, and of a generated project's README and docs/, each `make TARGET` names a target of the
+Makefile it is run with, and each `shallot COMMAND --option` (also as `docker run ... IMAGE
+COMMAND`) names a command and options the CLI has."""
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+
+from shallot.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT = REPO / "skeleton/project"
+SHELL_BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+TARGET = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)\s*:(?!=)", re.MULTILINE)
+# An image reference as the docs write it, the word before a shallot command.
+IMAGE = re.compile(r"(?:^|/)shallot:[^\s]+$|^REGISTRY/shallot:|^shallot:dev$")
+
+
+def documents(root: Path, *folders: str) -> list[Path]:
+    found = [path for path in root.glob("README.md*") if path.is_file()]
+    for folder in folders:
+        found += sorted((root / folder).glob("*.md*"))
+    return found
+
+
+REPO_DOCUMENTS = documents(REPO, "docs")
+PROJECT_DOCUMENTS = documents(PROJECT, "docs")
+
+
+def targets(makefile: Path) -> set[str]:
+    return set(TARGET.findall(makefile.read_text()))
+
+
+def commands(document: Path) -> list[list[str]]:
+    """Each command line of the document's shell blocks, as words, comments and prompts off."""
+    lines = []
+    text = re.sub(r"\{\{.*?\}\}", "VALUE", document.read_text())  # a template's answers
+    for block in SHELL_BLOCK.findall(text):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.strip().removeprefix("$ ")
+            if not line or line.startswith("#"):
+                continue
+            for command in re.split(r"\s*(?:&&|\|\||;)\s*", line):
+                try:
+                    words = shlex.split(command, comments=True)
+                except ValueError:
+                    continue
+                if words:
+                    lines.append(words)
+    return lines
+
+
+def make_targets_named(words: list[str]) -> list[str]:
+    if words[0] != "make":
+        return []
+    return [word for word in words[1:] if not word.startswith("-") and "=" not in word]
+
+
+def shallot_invocation(words: list[str]) -> list[str] | None:
+    """The CLI's arguments, from `shallot ...` or `docker run [options] IMAGE ...`."""
+    if words[0] == "shallot":
+        return words[1:]
+    if words[:2] == ["docker", "run"]:
+        for index, word in enumerate(words):
+            if IMAGE.search(word):
+                return words[index + 1 :]
+    return None
+
+
+def check_cli(arguments: list[str]) -> None:
+    group = cli
+    command: click.Command = group
+    while arguments and isinstance(command, click.Group):
+        name = arguments[0]
+        if name.startswith("-"):
+            break
+        assert name in command.commands, f"shallot has no command {name!r}"
+        command = command.commands[name]
+        arguments = arguments[1:]
+    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    options |= {"--help", "-h"}
+    for word in arguments:
+        if word.startswith("--"):
+            option = word.split("=", 1)[0]
+            assert option in options, f"shallot {command.name} has no option {option}"
+
+
+@pytest.mark.parametrize("document", REPO_DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
+def test_shallots_documents_name_real_targets_and_options(document):
+    known = targets(REPO / "Makefile")
+    for words in commands(document):
+        for target in make_targets_named(words):
+            assert target in known, f"{document.name}: make {target}: no such target in the Makefile"
+        arguments = shallot_invocation(words)
+        if arguments is not None:
+            check_cli(arguments)
+
+
+@pytest.mark.parametrize("document", PROJECT_DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
+def test_a_projects_documents_name_real_targets(document):
+    known = targets(PROJECT / "Makefile.jinja")
+    for words in commands(document):
+        for target in make_targets_named(words):
+            assert target in known, f"{document.name}: make {target}: no such target in the project's Makefile"
+        arguments = shallot_invocation(words)
+        if arguments is not None:
+            check_cli(arguments)
+
+
+def test_the_checks_fail_on_what_does_not_exist(tmp_path):
+    document = tmp_path / "README.md"
+    document.write_text("```sh\nmake no-such-target\ndocker run --rm shallot:dev new --no-such-flag x\n```\n")
+    (words_make, words_cli) = commands(document)
+    assert "no-such-target" not in targets(REPO / "Makefile")
+    assert make_targets_named(words_make) == ["no-such-target"]
+    with pytest.raises(AssertionError, match="no option --no-such-flag"):
+        check_cli(shallot_invocation(words_cli))
+    with pytest.raises(AssertionError, match="no command"):
+        check_cli(["frobnicate"])
