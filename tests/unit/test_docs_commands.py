@@ -27,7 +27,7 @@ def documents(root: Path, *folders: str) -> list[Path]:
     return found
 
 
-REPO_DOCUMENTS = documents(REPO, "docs")
+REPO_DOCUMENTS = [*documents(REPO, "docs"), *documents(REPO / "runtime")]
 PROJECT_DOCUMENTS = documents(PROJECT, "docs")
 
 
@@ -89,23 +89,16 @@ def check_cli(arguments: list[str]) -> None:
             assert option in options, f"shallot {command.name} has no option {option}"
 
 
-@pytest.mark.parametrize("document", REPO_DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
-def test_shallots_documents_name_real_targets_and_options(document):
-    known = targets(REPO / "Makefile")
-    for words in commands(document):
-        for target in make_targets_named(words):
-            assert target in known, f"{document.name}: make {target}: no such target in the Makefile"
-        arguments = shallot_invocation(words)
-        if arguments is not None:
-            check_cli(arguments)
+CASES = [(document, REPO / "Makefile") for document in REPO_DOCUMENTS]
+CASES += [(document, PROJECT / "Makefile.jinja") for document in PROJECT_DOCUMENTS]
 
 
-@pytest.mark.parametrize("document", PROJECT_DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
-def test_a_projects_documents_name_real_targets(document):
-    known = targets(PROJECT / "Makefile.jinja")
+@pytest.mark.parametrize(("document", "makefile"), CASES, ids=[str(d.relative_to(REPO)) for d, _ in CASES])
+def test_the_documents_name_real_targets_and_options(document, makefile):
+    known = targets(makefile)
     for words in commands(document):
         for target in make_targets_named(words):
-            assert target in known, f"{document.name}: make {target}: no such target in the project's Makefile"
+            assert target in known, f"{document.name}: make {target}: no such target in {makefile.name}"
         arguments = shallot_invocation(words)
         if arguments is not None:
             check_cli(arguments)
