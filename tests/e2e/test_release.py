@@ -23,6 +23,8 @@ from tests.e2e.docker_helpers import Http, compose_command, docker, free_port, s
 
 OLDER_RELEASE = "0.1.0"
 OLDER_RELEASE_COMMIT = "fab93b7"  # the commit 0.1.0 projects were made from
+PREVIOUS_RELEASE = "0.2.0"
+PREVIOUS_RELEASE_COMMIT = "e9fe49b"  # the last commit of 0.2.0, which 0.2.0 projects were made from
 MANIFESTS = "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"
 
 
@@ -99,18 +101,24 @@ def _clone(source: Path, destination: Path, venv: Path, checkout: str = "HEAD") 
     assert (venv / ".installed").is_file()
 
 
+def _tag_unless_tagged(clone: Path, tag: str, commit: str) -> None:
+    if subprocess.run(["git", "-C", str(clone), "rev-parse", "-q", "--verify", f"refs/tags/{tag}"],
+                      capture_output=True).returncode != 0:
+        subprocess.run(["git", "-C", str(clone), "tag", tag, commit], check=True)
+
+
 @pytest.fixture(scope="module")
 def releases(registry, repo, tmp_path_factory) -> Releases:
-    """0.1.0 built from its commit and pushed; this checkout released with `make release`."""
+    """0.1.0 built from its commit and pushed; this checkout's HEAD released with `make release`,
+    its release history holding 0.1.0 and 0.2.0 (tagged at their commits)."""
     address, _ = registry
     venv = repo / "build" / "venv"
     scratch = tmp_path_factory.mktemp("release")
     newer = (repo / "VERSION").read_text().strip()
     current = scratch / "shallot"
     _clone(repo, current, venv)
-    if subprocess.run(["git", "-C", str(current), "rev-parse", "-q", "--verify", f"refs/tags/v{OLDER_RELEASE}"],
-                      capture_output=True).returncode != 0:
-        subprocess.run(["git", "-C", str(current), "tag", f"v{OLDER_RELEASE}", OLDER_RELEASE_COMMIT], check=True)
+    _tag_unless_tagged(current, f"v{OLDER_RELEASE}", OLDER_RELEASE_COMMIT)
+    _tag_unless_tagged(current, f"v{PREVIOUS_RELEASE}", PREVIOUS_RELEASE_COMMIT)
     subprocess.run(["git", "-C", str(current), "tag", "--force", f"v{newer}", "HEAD"], check=True, capture_output=True)
 
     older = scratch / "older"
@@ -262,6 +270,86 @@ def test_update_marks_an_edit_that_overlaps_the_releases_change_as_a_conflict(re
     assert "Dockerfile" in result.stderr
     assert "<<<<<<< before updating" in (project / "Dockerfile").read_text()
     assert "Dockerfile" in _git(project, "diff", "--name-only", "--diff-filter=U")
+
+
+# A project as `new --defaults` of RELEASE wrote it, rendered in the newer image from its release
+# history (RELEASE's tag, with the answers `new` gives): no image of RELEASE is built.
+RENDER_AS_RELEASE = """\
+import sys
+from copier import run_copy
+from shallot.commands.new import _ask
+name, release, image = sys.argv[1:]
+answers = _ask(name, {"shallot_image": image}, interactive=False)
+run_copy("/opt/shallot/template.git", f"/work/{name}", data=answers.as_data(), vcs_ref=f"v{release}",
+         defaults=True, quiet=True)
+"""
+# What 0.3.0 moved out of the project (serving and the web platform), which a 0.2.0 team did not edit.
+MOVED_IN_0_3_0 = ["deploy/uwsgi.ini", "deploy/supervise.py", "deploy/supervisord.conf", "deploy/fatal_listener.py",
+                  "deploy/reload_on_change.py", "src/json_logging.py", "src/tracing.py", "src/observability.py",
+                  "src/api/metrics.py", "src/api/middleware.py", "src/api/cors.py", "src/api/controllers/docs.py",
+                  "src/infrastructure/pool_metrics.py", "tests/unit/test_supervise.py"]
+NGINX_KEPT = ("deploy/nginx.conf: deleted in shallot {release}, changed in this project; now: deploy/nginx.d/*.conf "
+              "(your additions to shallot's nginx server block; see docs/serving.md)")
+
+
+def _project_of_release(releases: Releases, workspace: Path, name: str, release: str) -> Path:
+    result = docker_run(releases.image(releases.newer), "python", "-c", RENDER_AS_RELEASE, name, release,
+                        releases.image(release), volumes=[(workspace, "/work")], timeout=600)
+    assert result.returncode == 0, result.stderr
+    project = workspace / name
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == f"v{release}" and answers["shallot_image"] == releases.image(release)
+    _git(project, "init", "--quiet", "--initial-branch=main")
+    _commit(project, "New project, made by shallot")
+    return project
+
+
+def test_update_keeps_a_file_the_release_deletes_that_the_team_changed(releases, workspace, postgres_image):
+    project = _project_of_release(releases, workspace, "legacy-api", PREVIOUS_RELEASE)
+    # The team's edits: a line in nginx's configuration, which 0.3.0 deletes, and one of their
+    # own settings at the end of .env.example, which 0.3.0 changes elsewhere.
+    _replace(project / "deploy" / "nginx.conf", "client_body_timeout 10s;\n",
+             "client_body_timeout 10s;\n    client_body_buffer_size 64k;\n")
+    env_example = project / ".env.example"
+    env_example.write_text(env_example.read_text() + "\n# Our payments provider\nPAYMENTS_URL=https://pay.example.com\n")
+    _commit(project, "Our edits")
+    head = _git(project, "rev-parse", "HEAD")
+
+    started = time.monotonic()
+    result = _update(releases, project)
+    print(f"\nshallot update {PREVIOUS_RELEASE} -> {releases.newer}: {time.monotonic() - started:.1f} s\n"
+          f"{result.stdout}{result.stderr}")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines()[1:] == [f"  {NGINX_KEPT.format(release=releases.newer)}"], result.stderr
+    assert "client_body_buffer_size 64k;" in (project / "deploy" / "nginx.conf").read_text()
+    assert ", 1 conflicted" in result.stdout.splitlines()[0]
+    removed = result.stdout.split("removed (", 1)[1].split(":\n", 1)[1]
+    for name in MOVED_IN_0_3_0:
+        assert not (project / name).exists(), name
+        assert f"  {name}\n" in removed, name
+    assert "PAYMENTS_URL=https://pay.example.com" in env_example.read_text()
+    assert "# gunicorn worker processes" in env_example.read_text(), "the release's change merged"
+    assert "A\tdocs/serving.md" in _git(project, "diff", "--name-status").splitlines(), "new files show in git diff"
+    assert _git(project, "rev-parse", "HEAD") == head
+
+    # The team moves their line where the release says, and commits.
+    _git(project, "rm", "--quiet", "deploy/nginx.conf")
+    (project / "deploy" / "nginx.d").mkdir(exist_ok=True)
+    (project / "deploy" / "nginx.d" / "body.conf").write_text("client_body_buffer_size 64k;\n")
+    _commit(project, "shallot update")
+    assert _update(releases, project, "--check").returncode == 0
+    env = stack_environment(releases.image(releases.newer), postgres_image, "legacy-api")
+    del env["SHALLOT_IMAGE"]
+    try:
+        for target in ("up", "migrate", "test"):
+            result = subprocess.run(["make", "-C", str(project), target], env=env, capture_output=True, text=True,
+                                    timeout=900)
+            assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        assert Http(f"http://127.0.0.1:{env['HTTP_PORT']}").request("GET", "/readyz")[0] == 200, "nginx took body.conf"
+    finally:
+        subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
+                       cwd=project, env=env, capture_output=True)
+        docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
 
 
 def test_update_refuses_bad_input_in_one_line_and_changes_nothing(releases, workspace, registry):

@@ -1,16 +1,22 @@
 """What `shallot update` reads before it changes anything: the project's release, the image it
-moves to, and whether a registry has that image (a local HTTP server stands in for one)."""
+moves to, and whether a registry has that image (a local HTTP server stands in for one); then
+what it does to a project's files, with a template of two releases made here (a git repository
+with a tagged commit for each, as the image's release history is) and rendered by copier."""
 
 import http.server
 import json
+import subprocess
 import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from packaging.version import Version
 
-from shallot import registry
+from shallot import registry, uv
+from shallot.commands.update import update
 from shallot.errors import BadInput, ShallotError
+from shallot.moved import where_now
 from shallot.releases import Project, image_for, parse
 
 
@@ -131,3 +137,179 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# Two releases of a template: 0.3.0 deletes deploy/ but for a new folder of nginx additions,
+# changes the README, the notes and the settings.
+COPIER_YML = """\
+_subdirectory: project
+_templates_suffix: .jinja
+_answers_file: .copier-answers.yml
+project_name:
+  type: str
+shallot_image:
+  type: str
+  default: shallot:dev
+"""
+SHARED = {
+    "copier.yml": COPIER_YML,
+    "project/{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers|to_nice_yaml -}}\n",
+    "project/uv.lock": "version = 1\n",
+    "project/src/app.py": "app = None\n",
+}
+RELEASES = {
+    "0.2.0": {
+        **SHARED,
+        "project/README.md.jinja": "# {{ project_name }}\n\nServed by uWSGI behind nginx.\n",
+        "project/deploy/nginx.conf": "server {\n    listen 8000;\n}\n",
+        "project/deploy/uwsgi.ini": "[uwsgi]\nprocesses = 4\n",
+        "project/notes.md": "Notes of 0.2.0.\n",
+        "project/src/config.py": "DEBUG = False\n",
+    },
+    "0.3.0": {
+        **SHARED,
+        "project/README.md.jinja": "# {{ project_name }}\n\nServed by shallot-serve.\n",
+        "project/deploy/nginx.d/README.md": "Your additions to shallot's nginx server block.\n",
+        "project/notes.md": "Notes of 0.3.0.\n",
+        "project/src/config.py": "from shallot_runtime.settings import ServiceSettings\n",
+    },
+}
+NGINX_DELETED = (
+    "deploy/nginx.conf: deleted in shallot 0.3.0, changed in this project; now: deploy/nginx.d/*.conf "
+    "(your additions to shallot's nginx server block; see docs/serving.md)"
+)
+
+
+def _git(folder: Path, *arguments: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *arguments], capture_output=True, text=True, check=True).stdout
+
+
+def _commit_all(folder: Path, message: str) -> None:
+    _git(folder, "add", "--all")
+    _git(folder, "commit", "--quiet", "-m", message)
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory) -> Path:
+    """The template's history: one tagged commit per release."""
+    history = tmp_path_factory.mktemp("history")
+    _git(history, "init", "--quiet", "--initial-branch=main")
+    for version, files in RELEASES.items():
+        _git(history, "rm", "--quiet", "-r", "--ignore-unmatch", ".")
+        for name, text in files.items():
+            (history / name).parent.mkdir(parents=True, exist_ok=True)
+            (history / name).write_text(text)
+        _commit_all(history, f"shallot {version}")
+        _git(history, "tag", f"v{version}")
+    return history
+
+
+@pytest.fixture(scope="module", autouse=True)
+def environment():
+    """A git identity, and uv as content with any lock (the releases' is no real one)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("GIT_AUTHOR", "GIT_COMMITTER"):
+            patch.setenv(f"{variable}_NAME", "Team")
+            patch.setenv(f"{variable}_EMAIL", "team@example.com")
+        patch.setattr(uv, "run", lambda *arguments, **options: None)
+        yield
+
+
+def _project_of_the_older_release(releases: Path, folder: Path) -> Path:
+    from copier import run_copy
+
+    run_copy(str(releases), folder, data={"project_name": "demo-api"}, vcs_ref="v0.2.0", defaults=True, quiet=True)
+    _git(folder, "init", "--quiet", "--initial-branch=main")
+    _commit_all(folder, "New project")
+    return folder
+
+
+def _update(releases: Path, project: Path):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHALLOT_TEMPLATE_HISTORY", str(releases))
+        return CliRunner().invoke(update, ["--to", "0.3.0", "--project", str(project)])
+
+
+@pytest.fixture(scope="module")
+def edited(releases, tmp_path_factory):
+    """A 0.2.0 project its team edited, updated to 0.3.0: the update and the project."""
+    project = _project_of_the_older_release(releases, tmp_path_factory.mktemp("edited") / "demo-api")
+    nginx = project / "deploy" / "nginx.conf"
+    nginx.write_text(nginx.read_text().replace("listen 8000;", "listen 8000;\n    client_body_buffer_size 64k;"))
+    (project / "notes.md").unlink()
+    (project / "src" / "config.py").write_text("DEBUG = True\n")
+    _commit_all(project, "Our edits")
+    return _update(releases, project), project
+
+
+def test_a_file_the_release_deletes_but_the_project_changed_is_kept_and_listed_as_a_conflict(edited):
+    result, project = edited
+    assert result.exit_code == 1, result.output
+    assert f"  {NGINX_DELETED}\n" in result.stderr
+    assert "client_body_buffer_size 64k;" in (project / "deploy" / "nginx.conf").read_text()
+    assert "deploy/nginx.conf" not in _git(project, "status", "--porcelain"), "kept as committed"
+
+
+def test_a_file_merged_with_markers_is_listed_with_where_the_release_moved_it(edited):
+    result, project = edited
+    assert "  src/config.py; now: shallot's settings in shallot_runtime.settings.ServiceSettings" in result.stderr
+    assert "<<<<<<< before updating" in (project / "src" / "config.py").read_text()
+
+
+def test_a_file_the_release_deletes_and_the_project_never_changed_is_removed_and_listed(edited):
+    result, project = edited
+    assert not (project / "deploy" / "uwsgi.ini").exists()
+    assert "removed (1):\n  deploy/uwsgi.ini\n" in result.stdout
+
+
+def test_a_file_the_project_deleted_stays_deleted_and_is_listed_when_the_release_changes_it(edited):
+    result, project = edited
+    assert not (project / "notes.md").exists()
+    assert "kept deleted (1): this project deleted them, shallot 0.3.0 changed them\n  notes.md\n" in result.stdout
+
+
+def test_the_summary_names_every_path_by_kind_with_counts(edited):
+    result, _ = edited
+    assert result.stdout.splitlines()[0] == (
+        "updated from shallot 0.2.0 to 0.3.0, the image is now shallot:dev: "
+        "1 added, 2 changed, 1 removed, 2 conflicted"
+    )
+    assert "added (1):\n  deploy/nginx.d/README.md\n" in result.stdout
+    assert "changed (2):\n  .copier-answers.yml\n  README.md\n" in result.stdout
+    assert result.stderr.startswith("conflicted (2): resolve the <<<<<<< markers")
+    conflicted = result.stderr.splitlines()[1:]
+    assert conflicted[0] == f"  {NGINX_DELETED}" and conflicted[1].startswith("  src/config.py; now: ")
+    assert len(conflicted) == 2
+
+
+def test_new_files_show_in_git_diff(edited):
+    _, project = edited
+    shown = _git(project, "diff", "--name-status").splitlines()
+    assert "A\tdeploy/nginx.d/README.md" in shown
+    assert "D\tdeploy/uwsgi.ini" in shown
+    staged = _git(project, "diff", "--cached", "--name-only", "--diff-filter=ACDMR")
+    assert staged == "", "no content staged (only the conflict is, as unmerged): the team stages what it keeps"
+
+
+def test_an_update_without_overlaps_removes_what_the_release_deleted_and_exits_0(releases, tmp_path):
+    project = _project_of_the_older_release(releases, tmp_path / "demo-api")
+    result = _update(releases, project)
+    assert result.exit_code == 0, result.output
+    assert not (project / "deploy" / "nginx.conf").exists() and not (project / "deploy" / "uwsgi.ini").exists()
+    assert "removed (2):\n  deploy/nginx.conf\n  deploy/uwsgi.ini\n" in result.stdout
+    assert "0 conflicted" in result.stdout.splitlines()[0] and "kept deleted" not in result.stdout
+    assert result.stdout.endswith("review them with `git diff`, run `make test`, then commit\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "after", "expected"),
+    [
+        ("deploy/uwsgi.ini", "0.2.0", "shallot-serve; gunicorn options in GUNICORN_CMD_ARGS"),
+        ("deploy/uwsgi.ini", "0.1.0", "shallot-serve; gunicorn options in GUNICORN_CMD_ARGS"),
+        ("deploy/uwsgi.ini", "0.3.0", None),  # an update from 0.3.0 on crosses no such move
+        ("src/api/controllers/todos.py", "0.2.0", None),
+    ],
+)
+def test_where_a_release_moved_a_file_is_told_only_for_the_releases_crossed(path, after, expected):
+    found = where_now(path, Version(after), Version("0.4.0"))
+    assert found == expected or (expected is not None and found.startswith(expected))

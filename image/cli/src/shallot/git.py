@@ -22,6 +22,22 @@ def run(folder: Path, *arguments: str) -> str:
     return result.stdout
 
 
+def extract(repository: Path, ref: str, folder: Path) -> None:
+    """The files of REF in REPOSITORY written into FOLDER: `git archive`, unpacked by tar."""
+    archive = _bytes_of(["git", "archive", ref], repository)
+    _bytes_of(["tar", "-x", "-C", str(folder)], folder, given=archive)
+
+
+def _bytes_of(command: list[str], folder: Path, given: bytes | None = None) -> bytes:
+    """COMMAND's output in FOLDER, fed GIVEN; or one line with its own reason."""
+    result = subprocess.run(command, cwd=folder, input=given, capture_output=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        lines = result.stderr.decode(errors="replace").strip().splitlines()
+        reason = (lines or [f"exit status {result.returncode}"])[-1]
+        raise ShallotError(f"{' '.join(command[:2])} failed in {folder}: {reason.removeprefix('fatal: ')}")
+    return result.stdout
+
+
 def top_level(folder: Path) -> Path | None:
     """The work tree FOLDER is in, or None outside any."""
     try:

@@ -5,7 +5,9 @@ from pathlib import Path
 import click
 
 from shallot import __version__, git, registry, uv
+from shallot.deletions import Deletions, find_deletions
 from shallot.errors import BadInput, ShallotError
+from shallot.moved import where_now
 from shallot.releases import Project, image_for, known_releases, parse
 from shallot.render import release_history
 from shallot.template_update import has_conflict_markers, merge_release
@@ -32,9 +34,11 @@ def update(target: str | None, check: bool, project: Path) -> None:
 
     The template's changes between the project's release and this one are merged into
     the project (a three-way merge, keeping your edits); where they overlap your edits,
-    the file gets conflict markers, is listed, and the exit status is 1. The project's
-    pinned image moves to the new release and uv.lock is made again. The project must be
-    a git repository with nothing uncommitted; review the result with `git diff`, then commit.
+    the file gets conflict markers, is listed, and the exit status is 1. A file the release
+    deletes goes if the project never changed it, else it stays and is listed the same way,
+    with where its settings live now. The project's pinned image moves to the new release and
+    uv.lock is made again. The project must be a git repository with nothing uncommitted;
+    every file added, changed or removed is listed: review them with `git diff`, then commit.
     """
     folder = project.resolve()
     current = Project.read(folder)
@@ -60,13 +64,19 @@ def update(target: str | None, check: bool, project: Path) -> None:
     if registry.is_pullable(image) is None:
         click.echo(f"note: {image} is private to its registry; make sure your machines can log in to pull it", err=True)
     try:
+        deletions = find_deletions(current, template, wanted, image)
         merge_release(folder, template, current.release, wanted, image)
-        unresolved = _conflicts(folder)
-        unresolved += _relock(folder, pyproject_conflicted="pyproject.toml" in unresolved)
+        _keep(folder, deletions.changed)
+        conflicts = _conflicts(folder, current.release, wanted)
+        conflicts |= _deleted_but_changed(deletions, current.release, wanted)
+        conflicts |= _relock(folder, pyproject_conflicted="pyproject.toml" in conflicts)
+        changes = _changes(folder, conflicts)
+        _show_to_git_diff(folder, changes["added"])
     except BaseException:
         _roll_back(folder)
         raise
-    _report(folder, current.release, wanted, image, unresolved)
+    opening = f"updated from shallot {current.release} to {wanted}, the image is now {image}"
+    _report(opening, wanted, changes, conflicts, deletions.kept_deleted)
 
 
 def _report_check(release, newest) -> None:
@@ -90,10 +100,29 @@ def _check_clean(folder: Path) -> None:
         raise BadInput(f"{folder} has uncommitted changes ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''}); commit or stash them first")
 
 
-def _conflicts(folder: Path) -> list[str]:
-    """Files the merge left markers in (copier records them as unmerged in git's index)."""
+def _keep(folder: Path, paths: tuple[str, ...]) -> None:
+    """The project's own version of files the release deletes but the project changed: copier
+    deletes every file the release no longer has."""
+    if paths:
+        git.run(folder, "checkout", "HEAD", "--", *paths)
+
+
+def _conflicts(folder: Path, current, wanted) -> dict[str, str]:
+    """Files the merge left markers in (copier records them as unmerged in git's index), each
+    with where the release moved what it held, if it did."""
     unmerged = git.run(folder, "diff", "--name-only", "--diff-filter=U", "--relative").split()
-    return sorted(set(unmerged) | {name for name in _changed(folder) if _marked(folder / name)})
+    marked = {name for name in _changed(folder) if _marked(folder / name)}
+    return {name: _where_now(name, current, wanted) for name in sorted(set(unmerged) | marked)}
+
+
+def _deleted_but_changed(deletions: Deletions, current, wanted) -> dict[str, str]:
+    reason = f": deleted in shallot {wanted}, changed in this project"
+    return {name: reason + _where_now(name, current, wanted) for name in deletions.changed}
+
+
+def _where_now(name: str, current, wanted) -> str:
+    moved = where_now(name, current, wanted)
+    return f"; now: {moved}" if moved else ""
 
 
 def _changed(folder: Path) -> list[str]:
@@ -104,21 +133,21 @@ def _marked(path: Path) -> bool:
     return path.is_file() and has_conflict_markers(path)
 
 
-def _relock(folder: Path, pyproject_conflicted: bool) -> list[str]:
+def _relock(folder: Path, pyproject_conflicted: bool) -> dict[str, str]:
     """uv.lock for the merged pyproject.toml: kept if the merge left it consistent, else made
     again from the one committed (so that versions stay where they were). Returns what is left
     to do by hand."""
     if pyproject_conflicted:
-        return ["uv.lock (run `make lock` once pyproject.toml is resolved)"]
+        return {"uv.lock": " (run `make lock` once pyproject.toml is resolved)"}
     lock = folder / "uv.lock"
     if lock.is_file() and not has_conflict_markers(lock) and _lock_is_current(folder):
-        return []
+        return {}
     git.run(folder, "checkout", "HEAD", "--", "uv.lock")
     try:
         uv.run(folder, "lock", what="cannot lock")
     except ShallotError as error:
-        return [f"uv.lock ({error}; run `make lock`)"]
-    return []
+        return {"uv.lock": f" ({error}; run `make lock`)"}
+    return {}
 
 
 def _lock_is_current(folder: Path) -> bool:
@@ -136,13 +165,39 @@ def _roll_back(folder: Path) -> None:
     git.run(folder, "clean", "--quiet", "-d", "--force", "--", ".")
 
 
-def _report(folder: Path, current, wanted, image: str, unresolved: list[str]) -> None:
-    changed = _changed(folder)
-    click.echo(f"updated from shallot {current} to {wanted}: {len(changed)} files changed; the image is now {image}")
-    if not unresolved:
+def _changes(folder: Path, conflicts: dict[str, str]) -> dict[str, list[str]]:
+    """The update's files by kind, against the last commit; a conflicted file is only that."""
+    added = git.run(folder, "ls-files", "--others", "--exclude-standard").splitlines()
+    changes: dict[str, list[str]] = {"added": sorted(added), "changed": [], "removed": []}
+    for line in git.run(folder, "diff", "--name-status", "--no-renames", "--relative", "HEAD").splitlines():
+        status, _, name = line.partition("\t")
+        if name not in conflicts:
+            changes["removed" if status == "D" else "changed"].append(name)
+    return changes
+
+
+def _show_to_git_diff(folder: Path, added: list[str]) -> None:
+    """New files, recorded as to be added (content not staged), so that `git diff` shows them."""
+    if added:
+        git.run(folder, "add", "--intent-to-add", "--", *added)
+
+
+def _report(opening: str, wanted, changes: dict[str, list[str]], conflicts: dict[str, str],
+            kept_deleted: tuple[str, ...]) -> None:
+    counts = [f"{len(names)} {kind}" for kind, names in changes.items()] + [f"{len(conflicts)} conflicted"]
+    click.echo(f"{opening}: {', '.join(counts)}")
+    for kind, names in changes.items():
+        _list(f"{kind} ({len(names)}):", names)
+    _list(f"kept deleted ({len(kept_deleted)}): this project deleted them, shallot {wanted} changed them", kept_deleted)
+    if not conflicts:
         click.echo("review them with `git diff`, run `make test`, then commit")
         return
-    click.echo("left for you (resolve the <<<<<<< markers, then `git add` them and commit):", err=True)
-    for name in unresolved:
-        click.echo(f"  {name}", err=True)
+    _list(f"conflicted ({len(conflicts)}): resolve the <<<<<<< markers and `git add` each file; move a deleted "
+          "file's changes where it says and `git rm` it; then commit:",
+          [f"{name}{note}" for name, note in sorted(conflicts.items())], err=True)
     raise SystemExit(EXIT_CONFLICTS)
+
+
+def _list(title: str, lines, *, err: bool = False) -> None:
+    if lines:
+        click.echo("\n".join([title, *(f"  {line}" for line in lines)]), err=err)
