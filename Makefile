@@ -86,14 +86,16 @@ new: image ## Render a project: make new name=payments-api [dir=.]
 
 test: test-unit test-runtime test-e2e ## Run the whole suite (unit, the runtime library's, then end-to-end through Docker)
 
-test-unit: $(VENV)/.installed $(TEMPLATE)/.complete ## Unit tests: the CLI and the renderer, no Docker
+test-unit: $(VENV)/.installed $(TEMPLATE)/.complete $(RUNTIME_VENV)/.installed ## Unit tests: the CLI and the renderer, no Docker
 	$(VENV)/bin/pytest tests/unit
 
-# The runtime library in a plain virtualenv, installed with pip as any user would install it.
+# The runtime library in a plain virtualenv, installed with pip as any user would install it;
+# with python-dotenv, the one package a generated project adds, it also runs a project's
+# manage.py and unit tests on the host (the resource generator's test).
 $(RUNTIME_VENV)/.installed: runtime/pyproject.toml VERSION
 	$(PYTHON) -m venv $(RUNTIME_VENV)
 	$(RUNTIME_VENV)/bin/pip install --quiet --upgrade pip  # older resolvers give up on OpenTelemetry's pins
-	$(RUNTIME_VENV)/bin/pip install --quiet './runtime[test]'
+	$(RUNTIME_VENV)/bin/pip install --quiet './runtime[test]' python-dotenv
 	touch $@
 
 test-runtime: $(RUNTIME_VENV)/.installed $(BASE_IMAGES_MK) ## The runtime library's own tests: unit, then integration on PostgreSQL (testcontainers)

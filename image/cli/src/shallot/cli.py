@@ -7,6 +7,8 @@ import click
 
 from shallot import __version__, privileges
 from shallot.commands.dependencies import add, lock, remove, sync, upgrade
+from shallot.commands.destroy import destroy
+from shallot.commands.generate import generate
 from shallot.commands.migrate import migrate
 from shallot.commands.new import new
 from shallot.commands.update import update
@@ -33,6 +35,8 @@ cli.add_command(new)
 cli.add_command(migrate)
 cli.add_command(version)
 cli.add_command(update)
+cli.add_command(generate)
+cli.add_command(destroy)
 for command in (add, remove, lock, upgrade, sync):
     cli.add_command(command)
 

@@ -44,7 +44,7 @@ class MigrationsTest(unittest.TestCase):
         self.assertEqual(self.tables(), set())
         result = self.manage("migrate", "--ack-wait", "0")
         self.assertEqual(result.exit_code, 0, result.output)
-        self.assertEqual(self.tables(), set(Base.metadata.tables))
+        self.assertLessEqual(set(Base.metadata.tables), self.tables())
 
         result = self.manage("db", "check")
         self.assertEqual(result.exit_code, 0, result.output)
