@@ -107,7 +107,7 @@ test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image a
 		SHALLOT_TEST_PROMETHEUS_IMAGE=$(PROMETHEUS_IMAGE) \
 		$(VENV)/bin/pytest --durations=20 tests/e2e
 
-bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and the README table
+bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and docs/benchmarks.md
 	IMAGE=$(IMAGE) PYTHON_IMAGE=$(PYTHON_IMAGE) POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/python -m bench.run
 
 lint: $(VENV)/.installed ## shellcheck every script, hadolint every Dockerfile, ruff on the runtime library

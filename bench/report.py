@@ -1,10 +1,11 @@
-"""Writes the results: latest.json (everything), latest.md (tables), and the README's copy."""
+"""Writes the results: latest.json (everything), latest.md (tables), and their copy in
+docs/benchmarks.md, between its markers."""
 
 import json
 from pathlib import Path
 
-README_START = "<!-- bench:start -->"
-README_END = "<!-- bench:end -->"
+TABLES_START = "<!-- bench:start -->"
+TABLES_END = "<!-- bench:end -->"
 
 
 def _cell(value) -> str:
@@ -72,13 +73,32 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(results: dict, out: Path, readme: Path | None) -> None:
+def between_markers(text: str, table: str) -> str:
+    """The text with what lies between its one pair of markers replaced by the table. A text
+    without them, or with them twice or out of order, is refused: the tables would land nowhere
+    a reader looks."""
+    starts, ends = text.count(TABLES_START), text.count(TABLES_END)
+    if starts != 1 or ends != 1 or text.index(TABLES_START) > text.index(TABLES_END):
+        raise ValueError(
+            f"the tables go between one {TABLES_START} and one {TABLES_END} after it; found "
+            f"{starts} and {ends}: put the markers back where the tables belong"
+        )
+    before, _, rest = text.partition(TABLES_START)
+    _, _, after = rest.partition(TABLES_END)
+    return f"{before}{TABLES_START}\n{table}{TABLES_END}{after}"
+
+
+def write(results: dict, out: Path, tables_doc: Path | None) -> None:
+    """latest.json and latest.md into out; then the tables into tables_doc, if given. A document
+    without its markers raises ValueError and is left as it was (the results are written)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
     (out / "latest.md").write_text(table)
-    if readme is not None:
-        text = readme.read_text()
-        before, _, rest = text.partition(README_START)
-        _, _, after = rest.partition(README_END)
-        readme.write_text(f"{before}{README_START}\n{table}{README_END}{after}")
+    if tables_doc is not None:
+        text = tables_doc.read_text()
+        try:
+            replaced = between_markers(text, table)
+        except ValueError as error:
+            raise ValueError(f"{tables_doc}: {error}; the results are in {out}") from None
+        tables_doc.write_text(replaced)

@@ -1,5 +1,8 @@
 """`make bench`: measure the whole workflow on this machine and write bench/results/latest.*.
 
+A full run (every section, not --quick) also writes the tables into docs/benchmarks.md,
+between its markers.
+
     python -m bench.run [--quick] [--runs N] [--out DIR] [--sections a,b,...]
 
 --quick is the smallest size (one run, short loads): `make test` runs it to prove the
@@ -21,6 +24,9 @@ from bench.context import REPO, Context
 from bench.sections import (
     api, devcontainer, images, maintenance, observability, project_build, render, stack,
 )
+
+# Where a full run's tables go, between the markers report.TABLES_START and TABLES_END.
+TABLES_DOC = REPO / "docs" / "benchmarks.md"
 
 SECTIONS = {
     "render": render,
@@ -61,6 +67,12 @@ def main(argv: list[str]) -> int:
     unknown = set(chosen) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    tables_doc = TABLES_DOC if not args.quick and set(chosen) == set(SECTIONS) else None
+    if tables_doc is not None:
+        try:  # refused now, not after the whole run
+            report.between_markers(tables_doc.read_text(), "")
+        except ValueError as error:
+            parser.error(f"{tables_doc}: {error}")
 
     begun = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="shallot-bench-"))
@@ -90,9 +102,10 @@ def main(argv: list[str]) -> int:
             results["sections"][name] = SECTIONS[name].measure(context)
             results["section_seconds"][name] = round(time.perf_counter() - started, 1)
         results["total_seconds"] = round(time.perf_counter() - begun, 1)
-        readme = None if args.quick or set(chosen) != set(SECTIONS) else REPO / "README.md"
-        report.write(results, args.out, readme)
+        report.write(results, args.out, tables_doc)
         print(f"bench: wrote {args.out / 'latest.json'} and {args.out / 'latest.md'}", file=sys.stderr)
+        if tables_doc is not None:
+            print(f"bench: wrote the tables into {tables_doc}", file=sys.stderr)
         return 0
     finally:
         subprocess.run(["docker", "image", "rm", "--force", context.project_image], capture_output=True)

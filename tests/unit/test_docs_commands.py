@@ -1,7 +1,8 @@
 """The commands the documentation shows are real: in every ```sh block of shallot's README and
 docs/, and of a generated project's README and docs/, each `make TARGET` names a target of the
 Makefile it is run with, and each `shallot COMMAND --option` (also as `docker run ... IMAGE
-COMMAND`) names a command and options the CLI has."""
+COMMAND`) names a command and options the CLI has. shallot's README stays short, and `make bench`
+writes its tables into docs/benchmarks.md, between its markers, or nowhere."""
 
 import re
 import shlex
@@ -114,3 +115,42 @@ def test_the_checks_fail_on_what_does_not_exist(tmp_path):
         check_cli(shallot_invocation(words_cli))
     with pytest.raises(AssertionError, match="no command"):
         check_cli(["frobnicate"])
+
+
+README_MAX_LINES = 120
+
+
+def test_the_readme_is_short_and_the_rest_is_in_docs():
+    lines = (REPO / "README.md").read_text().splitlines()
+    assert len(lines) <= README_MAX_LINES, (
+        f"README.md has {len(lines)} lines, over {README_MAX_LINES}: move the detail into docs/"
+    )
+    for link in re.findall(r"\]\(((?:docs|runtime)/[^)#]+)", "\n".join(lines)):
+        assert (REPO / link).is_file(), f"README.md links to {link}, which does not exist"
+
+
+def test_the_bench_writes_its_tables_between_the_markers_of_docs_benchmarks():
+    from bench import report, run
+
+    assert run.TABLES_DOC == REPO / "docs/benchmarks.md"
+    text = run.TABLES_DOC.read_text()
+    assert report.TABLES_START in text and report.TABLES_END in text
+    replaced = report.between_markers("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", "new\n")
+    assert replaced == "intro\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nafter\n"
+    for without in ("no markers\n", "<!-- bench:start -->\nonly the start\n",
+                    "<!-- bench:end -->\nout of order\n<!-- bench:start -->\n"):
+        with pytest.raises(ValueError, match="put the markers back"):
+            report.between_markers(without, "new\n")
+
+
+def test_a_document_without_the_markers_is_refused_not_appended_to(tmp_path):
+    from bench import report
+
+    document = tmp_path / "benchmarks.md"
+    document.write_text("# Benchmarks\n")
+    results = {"date": "2026-01-01 00:00 UTC", "runs": 1, "quick": True, "total_seconds": 1.0, "sections": {},
+               "machine": {"cores": 2, "memory_gib": 1.0, "docker": "x", "compose": "y"}}
+    with pytest.raises(ValueError, match="benchmarks.md"):
+        report.write(results, tmp_path / "out", document)
+    assert document.read_text() == "# Benchmarks\n"
+    assert (tmp_path / "out" / "latest.json").is_file(), "the results are kept"
