@@ -1,7 +1,7 @@
 """gunicorn's settings under shallot-serve, read by gunicorn in its master process.
 
 WEB_CONCURRENCY processes of THREADS threads each (gthread), on a unix socket that only the
-nginx beside it talks to, in the uwsgi protocol. GUNICORN_CMD_ARGS, which gunicorn reads
+nginx beside it talks to, in HTTP/1.1 on kept connections. GUNICORN_CMD_ARGS, which gunicorn reads
 itself, overrides any of them. shallot-serve has checked the settings and set what is read
 here.
 """
@@ -32,7 +32,7 @@ RELOAD_POLL_SECONDS = 0.2
 bind = [f"unix:{RUN}/gunicorn.sock"]
 # gunicornc's socket, beside the other (gunicorn's default is in $HOME, read-only in the image).
 control_socket = str(RUN / "gunicorn.ctl")
-protocol = "uwsgi"
+keepalive = 5  # nginx closes its idle connections sooner (4 s), so it never reuses a closed one
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 worker_class = "gthread"
 threads = THREADS

@@ -29,8 +29,7 @@ METRICS_SERVER = """
     server {
         listen @METRICS_PORT@;
         location = /metrics {
-            include /etc/nginx/uwsgi_params;
-            uwsgi_pass app;
+            proxy_pass http://app;
         }
         location / {
             return 404;
