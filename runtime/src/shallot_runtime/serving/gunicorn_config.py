@@ -36,6 +36,11 @@ keepalive = 5  # nginx closes its idle connections sooner (4 s), so it never reu
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 worker_class = "gthread"
 threads = THREADS
+# nginx bounds the request line and the headers (8 KiB each, a 414 in the app's shape past
+# it): gunicorn's own, smaller limits would answer with an HTML page of its own.
+limit_request_line = 0
+limit_request_field_size = 0
+limit_request_fields = 32768
 # A worker silent for this long is killed and replaced; on TERM, requests get this long.
 timeout = 30
 graceful_timeout = 30
