@@ -26,7 +26,8 @@ def test_the_workers_and_the_sockets_come_from_what_shallot_serve_set(monkeypatc
     assert (settings["workers"], settings["threads"], settings["worker_class"]) == (3, 2, "gthread")
     assert settings["bind"] == [f"unix:{tmp_path}/gunicorn.sock"]
     assert "protocol" not in settings, "HTTP, gunicorn's default: nginx proxies to it"
-    assert (settings["limit_request_line"], settings["limit_request_field_size"]) == (0, 0), "nginx's"
+    limits = (settings["limit_request_line"], settings["limit_request_field_size"])
+    assert limits == (0, 0), "nginx bounds them"
     assert settings["keepalive"] > 4, "longer than nginx keeps an idle connection to it (4 s)"
     assert settings["control_socket"] == f"{tmp_path}/gunicorn.ctl"
 
