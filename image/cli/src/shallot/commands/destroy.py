@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from shallot.commands.generate import PROJECT
+from shallot.commands.dependencies import PROJECT
 from shallot.errors import BadInput
 from shallot.resource.plan import CONTRACT, rewrite_contract
 from shallot.resource.project import Project

@@ -5,18 +5,11 @@ from pathlib import Path
 
 import click
 
+from shallot.commands.dependencies import PROJECT
 from shallot.errors import BadInput
 from shallot.resource.plan import CONTRACT, OVERRIDES, Plan, plan_resource, rewrite_contract
 from shallot.resource.project import Project
 from shallot.resource.record import Record
-
-PROJECT = click.option(
-    "--project",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project folder.",
-)
 
 
 @click.group()
