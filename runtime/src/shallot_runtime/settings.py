@@ -1,9 +1,9 @@
 """The service's settings, read from environment variables once at start-up and checked there.
 
-A project's own settings class derives from `ServiceSettings`, adding its own fields and
-its own defaults (pydantic-settings reads each field from the variable of its name, upper
-case). `load_settings(Settings)` reads them, and raises `ConfigError` with one line for each
-bad or missing variable.
+A project's own settings class derives from `ServiceSettings` (and from `auth.AuthSettings`
+when it takes access tokens), adding its own fields and its own defaults (pydantic-settings
+reads each field from the variable of its name, upper case). `load_settings(Settings)` reads
+them, and raises `ConfigError` with one line for each bad or missing variable.
 
 APP_ENV picks a profile: development, test or production (the default, so that a forgotten
 variable fails safe). Production refuses the development defaults.
@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy import URL
 
@@ -36,8 +36,11 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-class ServiceSettings(BaseSettings):
-    """shallot's settings, the same in every project (the project's docs/settings.md)."""
+class ProfileSettings(BaseSettings):
+    """What every part of the settings shares: the profile, and the list of what production
+    refuses, to which each part (ServiceSettings, auth.AuthSettings) adds its own lines. A
+    project's class derives from the parts it uses: `class Settings(ServiceSettings, AuthSettings)`.
+    """
 
     # An empty variable (METRICS_PORT=) is an unset one: its field keeps its default.
     model_config = SettingsConfigDict(
@@ -45,6 +48,24 @@ class ServiceSettings(BaseSettings):
     )
 
     app_env: Profile = "production"
+
+    @field_validator("app_env", mode="before")
+    @classmethod
+    def _profile_in_any_case(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def profile(self) -> Profile:
+        return self.app_env
+
+    def problems(self, *, database_only: bool = False) -> list[str]:
+        """What production refuses; each part adds its own lines to those of the next."""
+        return []
+
+
+class ServiceSettings(ProfileSettings):
+    """shallot's settings, the same in every project (the project's docs/settings.md)."""
+
     secret_key: str = ""
     secret_key_file: Path | None = None
     debug: bool | None = None  # on in development, else off
@@ -68,13 +89,10 @@ class ServiceSettings(BaseSettings):
     db_connect_timeout: int = Field(3, ge=1)
     db_statement_timeout: int = Field(10, ge=1)
 
-    @field_validator("app_env", "log_level", mode="before")
+    @field_validator("log_level", mode="before")
     @classmethod
-    def _any_case(cls, value: Any, info: ValidationInfo) -> Any:
-        if not isinstance(value, str):
-            return value
-        value = value.strip()
-        return value.upper() if info.field_name == "log_level" else value.lower()
+    def _level_in_any_case(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
@@ -114,10 +132,6 @@ class ServiceSettings(BaseSettings):
         return self
 
     @property
-    def profile(self) -> Profile:
-        return self.app_env
-
-    @property
     def database(self) -> "DatabaseSettings":
         return DatabaseSettings(
             url=URL.create(
@@ -133,6 +147,9 @@ class ServiceSettings(BaseSettings):
         )
 
     def problems(self, *, database_only: bool = False) -> list[str]:
+        return self._service_problems(database_only) + super().problems(database_only=database_only)
+
+    def _service_problems(self, database_only: bool) -> list[str]:
         """What production refuses: the development defaults, and secrets left unset."""
         if self.app_env != "production":
             return []
@@ -165,7 +182,7 @@ class DatabaseSettings:
         self.statement_timeout = statement_timeout
 
 
-Settings = TypeVar("Settings", bound=ServiceSettings)
+Settings = TypeVar("Settings", bound=ProfileSettings)
 
 
 def load_settings(settings_class: type[Settings], *, database_only: bool = False) -> Settings:
