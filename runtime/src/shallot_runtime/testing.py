@@ -1,13 +1,23 @@
 """Stand-ins for a project's unit tests: `Operations` with a window and a readiness that the
-test sets, and no database behind them.
+test sets, and no database behind them; a token verifier that fetches no keys.
 
     windows = FixedWindows()
     operations = stand_in_operations(windows=windows, clock=clock)
     windows.window = MaintenanceWindow.open(mode="read-only", ...)   # the gate now refuses writes
+
+    issuer = DevelopmentIssuer.in_memory()
+    verifier = stand_in_verifier(issuer)                              # for web.init_app
+    headers = {"Authorization": f"Bearer {issuer.token(scopes=['todos:read'])}"}
 """
 
 from pathlib import Path
 
+from shallot_runtime.auth import (
+    DEV_AUDIENCE,
+    DevelopmentIssuer,
+    StaticKeys,
+    TokenVerifier,
+)
 from shallot_runtime.domain.window import MaintenanceWindow
 from shallot_runtime.operations import Operations
 from shallot_runtime.services.ports import Clock, Readiness
@@ -50,3 +60,8 @@ def stand_in_operations(
         windows=windows or FixedWindows(),
         readiness=readiness or FixedReadiness(),
     )
+
+
+def stand_in_verifier(issuer: DevelopmentIssuer, audience: str = DEV_AUDIENCE) -> TokenVerifier:
+    """A verifier of `issuer`'s tokens, with its keys in hand: no issuer is fetched from."""
+    return TokenVerifier(StaticKeys(issuer.jwks()), issuer=issuer.issuer, audience=audience)

@@ -1,0 +1,111 @@
+"""shallot-dev-issuer: the development issuer, for the development and test profiles only.
+
+    shallot-dev-issuer serve [--host 0.0.0.0] [--port 9000] [--issuer URL] [--key FILE]
+    shallot-dev-issuer token [--sub alice] [--scopes "todos:read todos:write"] [--ttl 1h]
+                             [--audience shallot-dev] [--issuer URL] [--key FILE]
+
+`token` prints the token alone, for `curl -H "Authorization: Bearer $(make token)"`. The
+issuer, audience and key file default from AUTH_ISSUER, AUTH_AUDIENCE and AUTH_DEV_ISSUER_KEY.
+With APP_ENV=production it refuses to run. A bad option is one line on stderr and exit 2.
+"""
+
+import os
+import re
+import signal
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from shallot_runtime.auth.development import DEFAULT_KEY_FILE, DevelopmentIssuer
+from shallot_runtime.auth.server import IssuerServer
+from shallot_runtime.auth.settings import DEV_AUDIENCE, DEV_ISSUER
+
+NAME = "shallot-dev-issuer"
+DURATION = re.compile(r"(\d+)([smhd])")
+UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+issuer_option = click.option(
+    "--issuer", envvar="AUTH_ISSUER", default=DEV_ISSUER, show_default=True,
+    help="The issuer's URL: the tokens' iss (AUTH_ISSUER).",
+)  # fmt: skip
+key_option = click.option(
+    "--key", "key_file", envvar="AUTH_DEV_ISSUER_KEY", default=str(DEFAULT_KEY_FILE),
+    show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The signing key's file, made on first use (AUTH_DEV_ISSUER_KEY).",
+)  # fmt: skip
+
+
+def print_line(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def refuse(message: str, status: int = 2) -> NoReturn:
+    click.echo(f"{NAME}: {message}", err=True)
+    sys.exit(status)
+
+
+def load_issuer(key_file: Path, issuer: str) -> DevelopmentIssuer:
+    try:
+        return DevelopmentIssuer.from_key_file(key_file, issuer=issuer)
+    except (ValueError, OSError) as error:
+        refuse(str(error), status=1)
+
+
+def parse_ttl(text: str) -> timedelta:
+    """30s, 15m, 1h, 7d."""
+    match = DURATION.fullmatch(text.strip())
+    if match is None or int(match[1]) == 0:
+        refuse(f"--ttl {text!r} is not a duration like 30s, 15m, 1h or 7d.")
+    return timedelta(**{UNITS[match[2]]: int(match[1])})
+
+
+@click.group(help="The development issuer: access tokens offline, for development and tests.")
+def main() -> None:
+    if os.environ.get("APP_ENV", "").strip().lower() == "production":
+        refuse(
+            "refused with APP_ENV=production: anyone can mint the development issuer's tokens;"
+            " production takes them from your identity provider (AUTH_ISSUER)."
+        )
+
+
+@main.command(help="Serve the discovery document, the JWKS and /healthz.")
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 (a container's port)
+@click.option("--port", default=9000, show_default=True, type=click.IntRange(0, 65535))
+@issuer_option
+@key_option
+def serve(host: str, port: int, issuer: str, key_file: Path) -> None:
+    development_issuer = load_issuer(key_file, issuer)
+    server = IssuerServer((host, port), development_issuer, log=print_line)
+
+    def stop(signum: int, _frame: object) -> NoReturn:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(
+        f"{NAME}: {issuer} (key {development_issuer.kid}) on {host}:{server.server_port}", err=True
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+@main.command(help="Print a token, and nothing else.")
+@click.option("--sub", "subject", default="alice", show_default=True, help="The caller (sub).")
+@click.option("--scopes", default="", help='Space- or comma-separated: "todos:read todos:write".')
+@click.option("--ttl", default="1h", show_default=True, help="How long it lasts: 30s, 15m, 1h, 7d.")
+@click.option(
+    "--audience", envvar="AUTH_AUDIENCE", default=DEV_AUDIENCE, show_default=True,
+    help="The API it is for: the token's aud (AUTH_AUDIENCE).",
+)  # fmt: skip
+@issuer_option
+@key_option
+def token(subject: str, scopes: str, ttl: str, audience: str, issuer: str, key_file: Path) -> None:
+    lifetime = parse_ttl(ttl)
+    development_issuer = load_issuer(key_file, issuer)
+    scope_list = scopes.replace(",", " ").split()
+    click.echo(development_issuer.token(subject, scope_list, lifetime, audience))
