@@ -4,7 +4,7 @@ whose routes load JSON bodies, and error handlers that answer in the project's e
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 from unittest import mock
 
@@ -13,6 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
 import shallot_runtime.web
+from shallot_runtime.auth import TokenVerifier
 from shallot_runtime.settings import ServiceSettings, load_settings
 from shallot_runtime.testing import FixedReadiness, FixedWindows, stand_in_operations
 from shallot_runtime.web import HEALTH, ApiBlueprint, current_request_id, init_openapi
@@ -70,9 +71,19 @@ def make_web_app(
     return create_web_app(make_settings(environ), operations)
 
 
-def create_web_app(settings: ServiceSettings, operations: object) -> Flask:
+def create_web_app(
+    settings: ServiceSettings,
+    operations: object,
+    *,
+    verifier: TokenVerifier | None = None,
+    blueprints: Iterable[ApiBlueprint] = (),
+) -> Flask:
+    """The app; with `verifier`, it checks the access tokens of routes that require them, and
+    `blueprints` add routes of the test's own."""
     app = Flask(__name__)
-    shallot_runtime.web.init_app(app, settings, operations, error_response=error_response)
+    shallot_runtime.web.init_app(
+        app, settings, operations, error_response=error_response, verifier=verifier
+    )
     api = init_openapi(
         app, title="things", version="1.0", description="Things.", error_schema=ErrorSchema
     )
@@ -86,6 +97,8 @@ def create_web_app(settings: ServiceSettings, operations: object) -> Flask:
 
     app.register_blueprint(health)
     api.register_blueprint(things_blueprint())
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
     return app
 
 

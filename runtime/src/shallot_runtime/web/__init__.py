@@ -1,20 +1,23 @@
 """shallot's platform in a Flask app, in one call from the app factory:
 
-    init_app(app, settings, operations, error_response=error_response)
+    init_app(app, settings, operations, error_response=error_response, verifier=verifier)
 
 It sets Flask's config from the settings, and installs, in this order: request ids, security
 headers and no cookie session; CORS for the allowed origins; /metrics and traces (OTEL_*);
 the maintenance gate and the database's 503s (`Operations.init_app`), answered in the app's
-error shape; and Swagger UI at /docs. `init_openapi` serves /openapi.json, and
-`ApiBlueprint` is the blueprint whose decorators load and document requests.
+error shape; the access tokens of the routes that require them (`verifier`, an
+`auth.TokenVerifier`; see `web.auth`); and Swagger UI at /docs. `init_openapi` serves
+/openapi.json, and `ApiBlueprint` is the blueprint whose decorators load and document requests.
 """
 
 from flask import Flask
 from prometheus_client import CollectorRegistry
 
+from shallot_runtime.auth import TokenVerifier
 from shallot_runtime.flask import ErrorResponse
 from shallot_runtime.operations import Operations
 from shallot_runtime.settings import ServiceSettings
+from shallot_runtime.web import auth
 from shallot_runtime.web.cors import init_cors
 from shallot_runtime.web.docs import docs
 from shallot_runtime.web.metrics import METRICS, PoolMetrics, ServiceState, init_metrics
@@ -33,6 +36,7 @@ def init_app(
     operations: Operations,
     *,
     error_response: ErrorResponse,
+    verifier: TokenVerifier | None = None,
 ) -> None:
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -56,4 +60,5 @@ def init_app(
         request_id=current_request_id,
         always_served=(HEALTH, METRICS),
     )
+    auth.install(app, verifier, error_response)
     app.register_blueprint(docs)

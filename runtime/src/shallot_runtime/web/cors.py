@@ -14,8 +14,9 @@ def init_cors(app: Flask, allowed_origins: tuple[str, ...]) -> None:
         send_wildcard=allow_any,
         always_send=False,  # no Origin, no CORS headers
         methods=["GET", "POST", "PATCH", "DELETE"],
-        allow_headers=["Content-Type", "X-Request-ID"],
-        expose_headers=["X-Request-ID"],
+        # A browser app sends its access token, and reads why it was refused.
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["WWW-Authenticate", "X-Request-ID"],
         max_age=600,
     )
 

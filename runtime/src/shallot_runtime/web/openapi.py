@@ -7,6 +7,13 @@ that generated clients name their methods after the code; its tag is its bluepri
 A schema may add to its JSON Schema what its fields cannot say, in
 `class Meta: json_schema = {...}` (for example `{"minProperties": 1}` on a patch).
 `contract(app)` is the document as the project commits it: sorted keys, stable across runs.
+
+`@blueprint.requires("todos:read")` declares, once, the access token an operation takes: the
+app checks it (`web.auth`), and the document lists it under the `bearerAuth` scheme (HTTP
+bearer, a JWT), with the 401 and 403 it may answer. The document is OpenAPI 3.1, whose
+security requirements may list scopes for any scheme (3.0 allowed them for OAuth 2.0 and
+OpenID Connect schemes only); openapi-spec-validator, openapi-python-client and schemathesis
+all read it.
 """
 
 import json
@@ -20,6 +27,7 @@ from flask import Flask
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema
 
+from shallot_runtime.web.auth import declare_scopes
 from shallot_runtime.web.requests import RequestParser
 
 View = Callable[..., Any]
@@ -34,6 +42,27 @@ SERVICE_UNAVAILABLE = "ServiceUnavailable"
 RETRY_AFTER = {
     "description": "Seconds to wait before trying again.",
     "schema": {"type": "integer", "minimum": 0},
+}
+
+# The access tokens of `ApiBlueprint.requires`, and the refusals each such operation can get.
+BEARER_AUTH = "bearerAuth"
+BEARER_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+    "description": (
+        "An access token from the service's OpenID Connect issuer (AUTH_ISSUER) for its"
+        " audience (AUTH_AUDIENCE), with the scopes that each operation lists. In development,"
+        " `make token` prints one: paste it here, without `Bearer `."
+    ),
+}
+WWW_AUTHENTICATE = {
+    "description": "Bearer, with the RFC 6750 error and, on a 403, the scopes required.",
+    "schema": {"type": "string"},
+}
+REFUSALS = {
+    401: ("Unauthorized", "No access token, or one that is not valid: see WWW-Authenticate."),
+    403: ("Forbidden", "The token lacks a scope the operation requires: see WWW-Authenticate."),
 }
 
 
@@ -75,11 +104,36 @@ class Api(flask_smorest.Api):
     def _register_pagination_header(self) -> None:
         """None: a page says where it is in its body, not in a header."""
 
+    def register_blueprint(self, blp: flask_smorest.Blueprint, **options: Any) -> None:
+        """Registers the blueprint; the first that takes tokens adds their scheme and refusals
+        to the document, which a service without them does not carry."""
+        super().register_blueprint(blp, **options)
+        documented = BEARER_AUTH in self.spec.components.security_schemes
+        if getattr(blp, "takes_tokens", False) and not documented:
+            self.spec.components.security_scheme(BEARER_AUTH, BEARER_SCHEME)
+            for name, description in REFUSALS.values():
+                _error_response(self, name, description, {"WWW-Authenticate": WWW_AUTHENTICATE})
+
 
 class ApiBlueprint(flask_smorest.Blueprint):
     """Routes whose decorators load requests by these rules and document the operation."""
 
     ARGUMENTS_PARSER = RequestParser()
+    takes_tokens = False  # until a route `requires`
+
+    def requires(self, *scopes: str) -> Callable[[View], View]:
+        """The access token the operation takes, with every one of `scopes` (none: any valid
+        token): checked before the view, and documented. Below the route's decorator, like
+        the others."""
+
+        def declare(view: View) -> View:
+            view = self.doc(security=[{BEARER_AUTH: list(scopes)}])(view)
+            for status, (name, _description) in REFUSALS.items():
+                view = self.alt_response(status, response=name)(view)
+            return declare_scopes(view, scopes)
+
+        self.takes_tokens = True
+        return declare
 
     def errors(self, *statuses: int) -> Callable[[View], View]:
         """Documents the errors an operation can return, and those every one can."""
@@ -111,20 +165,26 @@ def init_openapi(
         spec_kwargs={
             "title": title,
             "version": version,
-            "openapi_version": "3.0.3",
+            "openapi_version": "3.1.0",
             "info": {"description": description},
             "servers": [{"url": url} for url in servers],
             "extra_plugins": [OperationIds(), SchemaExtras()],
         },
     )
-    unavailable = {
-        "description": "Maintenance, or the database out of reach: retry after Retry-After.",
-        "schema": error_schema,
-        "headers": {"Retry-After": RETRY_AFTER},
-    }
-    prepare_response(unavailable, api.spec, api.DEFAULT_RESPONSE_CONTENT_TYPE)
-    api.spec.components.response(SERVICE_UNAVAILABLE, unavailable)
+    _error_response(
+        api,
+        SERVICE_UNAVAILABLE,
+        "Maintenance, or the database out of reach: retry after Retry-After.",
+        {"Retry-After": RETRY_AFTER},
+    )
     return api
+
+
+def _error_response(api: Api, name: str, description: str, headers: dict) -> None:
+    """A response component in the error schema, with its headers."""
+    response = {"description": description, "schema": api.ERROR_SCHEMA, "headers": headers}
+    prepare_response(response, api.spec, api.DEFAULT_RESPONSE_CONTENT_TYPE)
+    api.spec.components.response(name, response)
 
 
 def contract(api: flask_smorest.Api) -> str:

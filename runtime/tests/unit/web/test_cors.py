@@ -24,7 +24,8 @@ def preflight(client, origin, method="POST"):
 def test_an_allowed_origin_gets_access(client):
     response = client.get("/v1/things", headers={"Origin": ALLOWED})
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
-    assert response.headers["Access-Control-Expose-Headers"] == "X-Request-ID"
+    exposed = response.headers["Access-Control-Expose-Headers"]
+    assert exposed == "WWW-Authenticate, X-Request-ID"
     assert "Origin" in response.headers["Vary"]
 
 
@@ -35,6 +36,16 @@ def test_an_allowed_preflight_is_answered(client):
     assert response.headers["Access-Control-Allow-Methods"] == "DELETE, GET, PATCH, POST"
     assert response.headers["Access-Control-Allow-Headers"] == "Content-Type, X-Request-ID"
     assert response.headers["Access-Control-Max-Age"] == "600"
+
+
+def test_a_preflight_may_ask_to_send_an_access_token(client):
+    headers = {
+        "Origin": ALLOWED,
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "Authorization",
+    }
+    response = client.options("/v1/things", headers=headers)
+    assert response.headers["Access-Control-Allow-Headers"] == "Authorization"
 
 
 def test_other_origins_get_no_access(client):

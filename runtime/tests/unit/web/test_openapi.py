@@ -1,8 +1,12 @@
 """/openapi.json from the routes and their schemas: a schema's Meta.json_schema in its
-component, each operation's errors in the app's error shape, and the two every one can have."""
+component, each operation's errors in the app's error shape, and the two every one can have;
+the access token and scopes an operation requires, under the bearerAuth scheme."""
 
 import pytest
 
+from shallot_runtime.auth import DevelopmentIssuer
+from shallot_runtime.testing import stand_in_verifier
+from tests.support.secured_app import make_secured_app
 from tests.support.web_app import make_web_app
 
 
@@ -21,7 +25,7 @@ def test_a_schemas_json_schema_lands_in_its_component(document):
 
 
 def test_the_document_names_the_service(document):
-    assert document["openapi"] == "3.0.3"
+    assert document["openapi"] == "3.1.0"
     assert document["info"] == {"title": "things", "version": "1.0", "description": "Things."}
 
 
@@ -50,3 +54,54 @@ def test_the_errors_are_in_the_error_schema(document, status):
 def test_no_catch_all_error_and_no_pagination_header(document):
     assert "DEFAULT_ERROR" not in document["components"].get("responses", {})
     assert "X-Pagination" not in str(document)
+
+
+@pytest.fixture(scope="module")
+def secured():
+    app = make_secured_app(stand_in_verifier(DevelopmentIssuer.in_memory()))
+    return app.test_client().get("/openapi.json").json
+
+
+def test_the_bearer_scheme_says_how_to_get_a_token(secured):
+    scheme = secured["components"]["securitySchemes"]["bearerAuth"]
+    assert {key: scheme[key] for key in ("type", "scheme", "bearerFormat")} == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    assert "AUTH_ISSUER" in scheme["description"]
+    assert "`make token`" in scheme["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "scopes"),
+    [
+        ("/v1/notes", "get", ["notes:read"]),
+        ("/v1/notes", "post", ["notes:read", "notes:write"]),
+        ("/v1/notes/caller", "get", []),
+    ],
+)
+def test_each_operation_lists_the_scopes_it_requires(secured, path, method, scopes):
+    operation = secured["paths"][path][method]
+    assert operation["security"] == [{"bearerAuth": scopes}]
+
+
+def test_an_operation_that_requires_a_token_documents_its_401_and_403(secured):
+    responses = secured["paths"]["/v1/notes"]["post"]["responses"]
+    assert set(responses) == {"201", "400", "401", "403", "413", "414", "415", "422", "503"}
+    for status in ("401", "403"):
+        response = resolve(secured, responses[status])
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
+        assert "WWW-Authenticate" in response["headers"]
+
+
+def test_public_operations_list_no_security(secured):
+    assert "security" not in secured["paths"]["/v1/things"]["get"]
+    assert "security" not in secured  # no requirement for the whole API
+
+
+def test_a_service_without_tokens_documents_none(document):
+    assert "securitySchemes" not in document["components"]
+    assert not {"Unauthorized", "Forbidden"} & set(document["components"]["responses"])
