@@ -7,8 +7,10 @@ within `leeway` seconds. Anything else is `InvalidToken`; `KeysUnavailable` when
 keys cannot be had.
 """
 
+import base64
+import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from jwt import exceptions
@@ -74,10 +76,7 @@ class TokenVerifier:
         )
 
     def verify(self, token: str) -> Claims:
-        try:
-            header = jwt.get_unverified_header(token)
-        except exceptions.PyJWTError:
-            raise InvalidToken("The token is not a JWT.") from None
+        header = _unverified_header(token)
         algorithm = header.get("alg")
         if algorithm not in self.algorithms:
             raise InvalidToken(
@@ -107,6 +106,19 @@ class TokenVerifier:
         except exceptions.PyJWTError as error:
             raise InvalidToken(_description(error)) from None
         return Claims.from_payload(payload)
+
+
+def _unverified_header(token: str) -> dict[str, Any]:
+    """The header, read only to choose the key: PyJWT reads it again, strictly, with the rest.
+    (jwt.get_unverified_header decodes the whole token, a fifth of a check's time.)"""
+    segment = token.partition(".")[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError among them
+        raise InvalidToken("The token is not a JWT.") from None
+    if not isinstance(header, dict):
+        raise InvalidToken("The token is not a JWT.")
+    return header
 
 
 def _description(error: exceptions.PyJWTError) -> str:
