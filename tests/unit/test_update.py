@@ -252,7 +252,8 @@ def test_a_file_the_release_deletes_but_the_project_changed_is_kept_and_listed_a
 
 def test_a_file_merged_with_markers_is_listed_with_where_the_release_moved_it(edited):
     result, project = edited
-    assert "  src/config.py; now: shallot's settings in shallot_runtime.settings.ServiceSettings" in result.stderr
+    assert ("  src/config.py: changed in shallot 0.3.0 and in this project; now: shallot's settings in "
+            "shallot_runtime.settings.ServiceSettings") in result.stderr
     assert "<<<<<<< before updating" in (project / "src" / "config.py").read_text()
 
 
@@ -272,13 +273,13 @@ def test_the_summary_names_every_path_by_kind_with_counts(edited):
     result, _ = edited
     assert result.stdout.splitlines()[0] == (
         "updated from shallot 0.2.0 to 0.3.0, the image is now shallot:dev: "
-        "1 added, 2 changed, 1 removed, 2 conflicted"
+        "1 added, 2 changed, 1 removed, 0 renamed, 2 conflicted"
     )
     assert "added (1):\n  deploy/nginx.d/README.md\n" in result.stdout
     assert "changed (2):\n  .copier-answers.yml\n  README.md\n" in result.stdout
     assert result.stderr.startswith("conflicted (2): resolve the <<<<<<< markers")
     conflicted = result.stderr.splitlines()[1:]
-    assert conflicted[0] == f"  {NGINX_DELETED}" and conflicted[1].startswith("  src/config.py; now: ")
+    assert conflicted[0] == f"  {NGINX_DELETED}" and conflicted[1].startswith("  src/config.py: changed in shallot 0.3.0 and in this project; now: ")
     assert len(conflicted) == 2
 
 

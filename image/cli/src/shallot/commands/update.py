@@ -4,13 +4,11 @@ from pathlib import Path
 
 import click
 
-from shallot import __version__, git, registry, uv
-from shallot.deletions import Deletions, find_deletions
+from shallot import __version__, git, registry
 from shallot.errors import BadInput, ShallotError
-from shallot.moved import where_now
 from shallot.releases import Project, image_for, known_releases, parse
 from shallot.render import release_history
-from shallot.template_update import has_conflict_markers, merge_release
+from shallot.template_update import Outcome, update_project
 
 EXIT_BEHIND = 1
 EXIT_CONFLICTS = 1
@@ -64,19 +62,11 @@ def update(target: str | None, check: bool, project: Path) -> None:
     if registry.is_pullable(image) is None:
         click.echo(f"note: {image} is private to its registry; make sure your machines can log in to pull it", err=True)
     try:
-        deletions = find_deletions(current, template, wanted, image)
-        merge_release(folder, template, current.release, wanted, image)
-        _keep(folder, deletions.changed)
-        conflicts = _conflicts(folder, current.release, wanted)
-        conflicts |= _deleted_but_changed(deletions, current.release, wanted)
-        conflicts |= _relock(folder, pyproject_conflicted="pyproject.toml" in conflicts)
-        changes = _changes(folder, conflicts)
-        _show_to_git_diff(folder, changes["added"])
+        outcome = update_project(current, template, wanted, image)
     except BaseException:
         _roll_back(folder)
         raise
-    opening = f"updated from shallot {current.release} to {wanted}, the image is now {image}"
-    _report(opening, wanted, changes, conflicts, deletions.kept_deleted)
+    _report(f"updated from shallot {current.release} to {wanted}, the image is now {image}", outcome)
 
 
 def _report_check(release, newest) -> None:
@@ -100,101 +90,29 @@ def _check_clean(folder: Path) -> None:
         raise BadInput(f"{folder} has uncommitted changes ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''}); commit or stash them first")
 
 
-def _keep(folder: Path, paths: tuple[str, ...]) -> None:
-    """The project's own version of files the release deletes but the project changed: copier
-    deletes every file the release no longer has."""
-    if paths:
-        git.run(folder, "checkout", "HEAD", "--", *paths)
-
-
-def _conflicts(folder: Path, current, wanted) -> dict[str, str]:
-    """Files the merge left markers in (copier records them as unmerged in git's index), each
-    with where the release moved what it held, if it did."""
-    unmerged = git.run(folder, "diff", "--name-only", "--diff-filter=U", "--relative").split()
-    marked = {name for name in _changed(folder) if _marked(folder / name)}
-    return {name: _where_now(name, current, wanted) for name in sorted(set(unmerged) | marked)}
-
-
-def _deleted_but_changed(deletions: Deletions, current, wanted) -> dict[str, str]:
-    reason = f": deleted in shallot {wanted}, changed in this project"
-    return {name: reason + _where_now(name, current, wanted) for name in deletions.changed}
-
-
-def _where_now(name: str, current, wanted) -> str:
-    moved = where_now(name, current, wanted)
-    return f"; now: {moved}" if moved else ""
-
-
-def _changed(folder: Path) -> list[str]:
-    return git.run(folder, "diff", "--name-only", "--relative", "HEAD").split()
-
-
-def _marked(path: Path) -> bool:
-    return path.is_file() and has_conflict_markers(path)
-
-
-def _relock(folder: Path, pyproject_conflicted: bool) -> dict[str, str]:
-    """uv.lock for the merged pyproject.toml: kept if the merge left it consistent, else made
-    again from the one committed (so that versions stay where they were). Returns what is left
-    to do by hand."""
-    if pyproject_conflicted:
-        return {"uv.lock": " (run `make lock` once pyproject.toml is resolved)"}
-    lock = folder / "uv.lock"
-    if lock.is_file() and not has_conflict_markers(lock) and _lock_is_current(folder):
-        return {}
-    git.run(folder, "checkout", "HEAD", "--", "uv.lock")
-    try:
-        uv.run(folder, "lock", what="cannot lock")
-    except ShallotError as error:
-        return {"uv.lock": f" ({error}; run `make lock`)"}
-    return {}
-
-
-def _lock_is_current(folder: Path) -> bool:
-    """Whether uv.lock satisfies pyproject.toml as merged, asked of uv without the network."""
-    try:
-        uv.run(folder, "lock", "--check", "--offline", what="uv.lock is not current")
-    except ShallotError:
-        return False
-    return True
-
-
 def _roll_back(folder: Path) -> None:
     """The tree as it was committed: it was clean before the update began."""
     git.run(folder, "reset", "--quiet", "--hard", "HEAD")
     git.run(folder, "clean", "--quiet", "-d", "--force", "--", ".")
 
 
-def _changes(folder: Path, conflicts: dict[str, str]) -> dict[str, list[str]]:
-    """The update's files by kind, against the last commit; a conflicted file is only that."""
-    added = git.run(folder, "ls-files", "--others", "--exclude-standard").splitlines()
-    changes: dict[str, list[str]] = {"added": sorted(added), "changed": [], "removed": []}
-    for line in git.run(folder, "diff", "--name-status", "--no-renames", "--relative", "HEAD").splitlines():
-        status, _, name = line.partition("\t")
-        if name not in conflicts:
-            changes["removed" if status == "D" else "changed"].append(name)
-    return changes
-
-
-def _show_to_git_diff(folder: Path, added: list[str]) -> None:
-    """New files, recorded as to be added (content not staged), so that `git diff` shows them."""
-    if added:
-        git.run(folder, "add", "--intent-to-add", "--", *added)
-
-
-def _report(opening: str, wanted, changes: dict[str, list[str]], conflicts: dict[str, str],
-            kept_deleted: tuple[str, ...]) -> None:
+def _report(opening: str, outcome: Outcome) -> None:
+    changes, conflicts, wanted = outcome.changes, outcome.conflicts, outcome.wanted
     counts = [f"{len(names)} {kind}" for kind, names in changes.items()] + [f"{len(conflicts)} conflicted"]
     click.echo(f"{opening}: {', '.join(counts)}")
     for kind, names in changes.items():
         _list(f"{kind} ({len(names)}):", names)
-    _list(f"kept deleted ({len(kept_deleted)}): this project deleted them, shallot {wanted} changed them", kept_deleted)
+    _list(f"kept deleted ({len(outcome.kept_deleted)}): this project deleted them, shallot {wanted} changed them",
+          outcome.kept_deleted)
+    if outcome.env_example_changed:
+        click.echo("note: .env.example changed and .env, which git does not track, did not: "
+                   "`git diff .env.example` shows what to copy")
     if not conflicts:
         click.echo("review them with `git diff`, run `make test`, then commit")
         return
     _list(f"conflicted ({len(conflicts)}): resolve the <<<<<<< markers and `git add` each file; move a deleted "
           "file's changes where it says and `git rm` it; then commit:",
-          [f"{name}{note}" for name, note in sorted(conflicts.items())], err=True)
+          [f"{name}: {reason}" for name, reason in sorted(conflicts.items())], err=True)
     raise SystemExit(EXIT_CONFLICTS)
 
 
