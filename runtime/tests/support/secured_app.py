@@ -5,6 +5,7 @@ process (`StaticKeys`) for unit tests, over HTTP for integration tests."""
 from collections.abc import Mapping
 
 from flask import Flask
+from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from shallot_runtime.auth import DEV_AUDIENCE, DEV_ISSUER, KeySource, TokenVerifier
@@ -55,6 +56,25 @@ def notes_blueprint() -> ApiBlueprint:
     return notes
 
 
+def boards_blueprint() -> ApiBlueprint:
+    """A MethodView's methods, each with its own requirement: reading takes a token, the
+    board's ping is public."""
+    boards = ApiBlueprint("boards", __name__, url_prefix="/v1/boards", description="Boards")
+
+    @boards.route("")
+    class Boards(MethodView):
+        @boards.requires("boards:read")
+        @boards.response(200, CallerSchema)
+        def get(self) -> dict:
+            return {"subject": current_claims().subject, "scopes": []}
+
+        @boards.response(204)
+        def delete(self) -> None:
+            return None
+
+    return boards
+
+
 def make_verifier(keys: KeySource, **options: object) -> TokenVerifier:
     """A verifier of the development issuer's tokens, on `keys`."""
     return TokenVerifier(keys, **{"issuer": DEV_ISSUER, "audience": DEV_AUDIENCE, **options})
@@ -63,8 +83,12 @@ def make_verifier(keys: KeySource, **options: object) -> TokenVerifier:
 def make_secured_app(
     verifier: TokenVerifier | None, environ: Mapping[str, str] | None = None
 ) -> Flask:
-    """The service with the notes routes, on the test profile's settings and stand-ins."""
+    """The service with the notes and boards routes, on the test profile's settings and
+    stand-ins."""
     operations = stand_in_operations(clock=FixedClock())
     return create_web_app(
-        make_settings(environ), operations, verifier=verifier, blueprints=[notes_blueprint()]
+        make_settings(environ),
+        operations,
+        verifier=verifier,
+        blueprints=[notes_blueprint(), boards_blueprint()],
     )

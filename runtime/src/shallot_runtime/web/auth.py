@@ -42,6 +42,7 @@ SCOPE = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
 # error_description's characters (RFC 6750 §3): printable ASCII but " and \.
 UNQUOTABLE = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
 
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -55,8 +56,15 @@ def declare_scopes(view: View, scopes: Iterable[str]) -> View:
     return view
 
 
-def required_scopes(view: Callable[..., Any] | None) -> frozenset[str] | None:
-    """The scopes the view declared, or None for a public one."""
+def required_scopes(view: Callable[..., Any] | None, method: str) -> frozenset[str] | None:
+    """The scopes the view declared for the HTTP method, or None for a public one. A
+    MethodView's are on its methods (HEAD is GET's unless it has its own)."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        name = method.lower()
+        if name == "head" and not hasattr(view_class, "head"):
+            name = "get"
+        view = getattr(view_class, name, None)
     return getattr(view, REQUIRED_SCOPES, None)
 
 
@@ -79,7 +87,8 @@ def install(app: Flask, verifier: TokenVerifier | None, error_response: ErrorRes
 
     @app.before_request
     def authenticate() -> Response | None:
-        required = required_scopes(app.view_functions.get(request.endpoint or ""))
+        view = app.view_functions.get(request.endpoint or "")
+        required = required_scopes(view, request.method)
         if required is None or request.method == "OPTIONS":  # public, or a CORS preflight
             return None
         scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
@@ -142,10 +151,9 @@ class Refusals:
         self, status: int, code: str, message: str, details: dict, **parameters: str
     ) -> Response:
         response = self.error_response(status, code, message, details)
+        parameters = {"realm": REALM, **parameters}
         challenge = ", ".join(f'{name}="{value}"' for name, value in parameters.items())
-        response.headers["WWW-Authenticate"] = f'Bearer realm="{REALM}"' + (
-            f", {challenge}" if challenge else ""
-        )
+        response.headers["WWW-Authenticate"] = f"Bearer {challenge}"
         return response
 
 
@@ -160,7 +168,7 @@ def _refuse_declared_scopes(app: Flask) -> None:
         secured = sorted(
             endpoint
             for endpoint, view in current_app.view_functions.items()
-            if required_scopes(view) is not None
+            if any(required_scopes(view, method) is not None for method in METHODS)
         )
         if secured:
             raise RuntimeError(

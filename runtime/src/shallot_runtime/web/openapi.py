@@ -73,7 +73,8 @@ def operation_id(view_name: str) -> str:
 
 
 class OperationIds(BasePlugin):
-    """Names every operation after its view function, unless the view names it itself."""
+    """Names every operation after its view function, unless the view names it itself; a view
+    that serves several methods (a MethodView) names each after the method too: `getBoards`."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict | None = None, **kwargs: Any
@@ -82,9 +83,10 @@ class OperationIds(BasePlugin):
         if rule is None or not operations:
             return
         name = operation_id(rule.endpoint.rpartition(".")[2])
-        for operation in operations.values():
+        several = len(operations) > 1
+        for method, operation in operations.items():
             if isinstance(operation, dict):
-                operation.setdefault("operationId", name)
+                operation.setdefault("operationId", f"{method}{name}" if several else name)
 
 
 class SchemaExtras(BasePlugin):

@@ -179,6 +179,14 @@ def test_head_requires_the_token_as_get_does(client):
     assert client.head("/v1/notes", headers=reader()).status_code == 200
 
 
+def test_a_method_views_methods_each_have_their_requirement(client):
+    assert client.get("/v1/boards").status_code == 401
+    assert client.head("/v1/boards").status_code == 401
+    token = ISSUER.token("dave", ["boards:read"])
+    assert client.get("/v1/boards", headers=bearer(token)).json["subject"] == "dave"
+    assert client.delete("/v1/boards").status_code == 204
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/metrics", "/docs", "/openapi.json", "/v1/things"])
 def test_routes_that_require_nothing_stay_public(client, path):
     response = client.get(path)
@@ -232,9 +240,8 @@ def test_an_app_without_a_verifier_refuses_every_request_if_a_route_requires_sco
     client = make_secured_app(None).test_client()
     for path in ("/healthz", "/v1/notes"):
         assert client.get(path).status_code == 500
-    assert "routes declare scopes (notes.create_note, notes.list_notes, notes.show_caller)" in (
-        caplog.text
-    )
+    secured = "boards.Boards, notes.create_note, notes.list_notes, notes.show_caller"
+    assert f"routes declare scopes ({secured})" in caplog.text
     assert "pass verifier= to shallot_runtime.web.init_app" in caplog.text
 
 

@@ -105,3 +105,12 @@ def test_public_operations_list_no_security(secured):
 def test_a_service_without_tokens_documents_none(document):
     assert "securitySchemes" not in document["components"]
     assert not {"Unauthorized", "Forbidden"} & set(document["components"]["responses"])
+
+
+def test_a_method_views_operations_are_named_after_their_methods(secured):
+    operations = secured["paths"]["/v1/boards"]
+    assert [operations[method]["operationId"] for method in ("get", "delete")] == [
+        "getBoards",
+        "deleteBoards",
+    ]
+    assert secured["paths"]["/v1/notes"]["get"]["operationId"] == "listNotes"
