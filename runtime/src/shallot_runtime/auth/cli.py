@@ -78,7 +78,10 @@ def main() -> None:
 @key_option
 def serve(host: str, port: int, issuer: str, key_file: Path) -> None:
     development_issuer = load_issuer(key_file, issuer)
-    server = IssuerServer((host, port), development_issuer, log=print_line)
+    try:
+        server = IssuerServer((host, port), development_issuer, log=print_line)
+    except OSError as error:
+        refuse(f"cannot listen on {host}:{port} ({error.strerror})", status=1)
 
     def stop(signum: int, _frame: object) -> NoReturn:
         raise SystemExit(0)

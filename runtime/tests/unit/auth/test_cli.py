@@ -1,6 +1,8 @@
 """shallot-dev-issuer token: the token alone on stdout, a bad value one line and exit 2, and no
 run at all with APP_ENV=production. (`serve` is tested over HTTP: tests/integration.)"""
 
+import socket
+
 import pytest
 from click.testing import CliRunner
 
@@ -73,3 +75,15 @@ def test_a_broken_key_file_is_one_line_and_exit_1(key_file):
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"shallot-dev-issuer: {key_file} is not a development issuer's key")
+
+
+def test_a_port_taken_is_one_line_and_exit_1(key_file):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--host", "127.0.0.1", "--port", str(port), "--key", str(key_file))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"shallot-dev-issuer: cannot listen on 127.0.0.1:{port} (Address already in use)\n"
+    )
