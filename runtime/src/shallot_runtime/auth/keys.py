@@ -23,7 +23,7 @@ from jwt import PyJWK, PyJWKSet
 from jwt.exceptions import PyJWKSetError
 
 from shallot_runtime.auth.errors import KeysUnavailable, UnknownKey
-from shallot_runtime.auth.http import FetchError, get_json
+from shallot_runtime.auth.fetch import FetchError, get_json
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ they do not hold, at most once per min_refresh, and kept while the issuer is out
 import pytest
 
 from shallot_runtime.auth import DevelopmentIssuer, IssuerKeys, KeysUnavailable, UnknownKey
-from shallot_runtime.auth.http import FetchError
+from shallot_runtime.auth.fetch import FetchError
 
 ISSUER = "https://login.example.com/tenant"
 DISCOVERY = ISSUER + "/.well-known/openid-configuration"
