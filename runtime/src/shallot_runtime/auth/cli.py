@@ -4,23 +4,29 @@
     shallot-dev-issuer token [--sub alice] [--scopes "todos:read todos:write"] [--ttl 1h]
                              [--audience shallot-dev] [--issuer URL] [--key FILE]
 
-`token` prints the token alone, for `curl -H "Authorization: Bearer $(make token)"`. The
+`token` prints the token alone, for `curl -H "Authorization: Bearer $(make token)"`: signed
+with the key file if one is given, else asked of the issuer that `serve` runs (its POST /token),
+which keeps the key. Without --scopes it grants every scope that ./openapi.json names. The
 issuer, audience and key file default from AUTH_ISSUER, AUTH_AUDIENCE and AUTH_DEV_ISSUER_KEY.
 With APP_ENV=production it refuses to run. A bad option is one line on stderr and exit 2.
 """
 
+import json
 import os
 import re
 import signal
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from shallot_runtime.auth.development import DEFAULT_KEY_FILE, DevelopmentIssuer
-from shallot_runtime.auth.server import IssuerServer
+from shallot_runtime.auth.server import TOKEN_PATH, IssuerServer
 from shallot_runtime.auth.settings import DEV_AUDIENCE, DEV_ISSUER
 
 NAME = "shallot-dev-issuer"
@@ -36,6 +42,8 @@ key_option = click.option(
     show_default=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The signing key's file, made on first use (AUTH_DEV_ISSUER_KEY).",
 )  # fmt: skip
+CONTRACT = Path("openapi.json")
+REQUEST_TIMEOUT = 5
 
 
 def print_line(line: str) -> None:
@@ -99,16 +107,70 @@ def serve(host: str, port: int, issuer: str, key_file: Path) -> None:
 
 @main.command(help="Print a token, and nothing else.")
 @click.option("--sub", "subject", default="alice", show_default=True, help="The caller (sub).")
-@click.option("--scopes", default="", help='Space- or comma-separated: "todos:read todos:write".')
+@click.option(
+    "--scopes", default=None,
+    help='"todos:read todos:write" (spaces or commas); default: every scope in ./openapi.json.',
+)  # fmt: skip
 @click.option("--ttl", default="1h", show_default=True, help="How long it lasts: 30s, 15m, 1h, 7d.")
 @click.option(
     "--audience", envvar="AUTH_AUDIENCE", default=DEV_AUDIENCE, show_default=True,
     help="The API it is for: the token's aud (AUTH_AUDIENCE).",
 )  # fmt: skip
 @issuer_option
-@key_option
-def token(subject: str, scopes: str, ttl: str, audience: str, issuer: str, key_file: Path) -> None:
+@click.option(
+    "--key", "key_file", envvar="AUTH_DEV_ISSUER_KEY", default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sign with this key file (AUTH_DEV_ISSUER_KEY); without it, ask the issuer at --issuer.",
+)  # fmt: skip
+def token(
+    subject: str, scopes: str | None, ttl: str, audience: str, issuer: str, key_file: Path | None
+) -> None:
     lifetime = parse_ttl(ttl)
-    development_issuer = load_issuer(key_file, issuer)
-    scope_list = scopes.replace(",", " ").split()
-    click.echo(development_issuer.token(subject, scope_list, lifetime, audience))
+    scope_list = contract_scopes(CONTRACT) if scopes is None else scopes.replace(",", " ").split()
+    if key_file is not None:
+        development_issuer = load_issuer(key_file, issuer)
+        click.echo(development_issuer.token(subject, scope_list, lifetime, audience))
+        return
+    form = {
+        "sub": subject,
+        "scope": " ".join(scope_list),
+        "ttl": int(lifetime.total_seconds()),
+        "aud": audience,
+    }
+    click.echo(ask_issuer(issuer, form)["access_token"])
+
+
+def contract_scopes(contract: Path) -> list[str]:
+    """Every scope that the operations of the API's contract require, sorted; none without one."""
+    try:
+        document = json.loads(contract.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found = set()
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            for requirement in operation.get("security", []) if isinstance(operation, dict) else []:
+                for scopes in requirement.values():
+                    found.update(scopes)
+    return sorted(found)
+
+
+def ask_issuer(issuer: str, form: dict[str, Any]) -> dict[str, Any]:
+    """The running issuer's answer to POST /token, or one line saying why there is none."""
+    url = issuer.rstrip("/") + TOKEN_PATH
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        refuse(f"--issuer {issuer!r} is not an http(s) URL")
+    body = urllib.parse.urlencode(form).encode()
+    try:
+        with urllib.request.urlopen(url, data=body, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        detail = json.loads(error.read() or b"{}").get("error_description", f"HTTP {error.code}")
+        refuse(f"the issuer at {issuer} refused: {detail}", status=1)
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        refuse(
+            f"the development issuer at {issuer} is not reachable ({reason}); start the stack"
+            " with `make up`, or give --key",
+            status=1,
+        )
