@@ -8,8 +8,14 @@ test sets, and no database behind them; a token verifier that fetches no keys.
     issuer = DevelopmentIssuer.in_memory()
     verifier = stand_in_verifier(issuer)                              # for web.init_app
     headers = {"Authorization": f"Bearer {issuer.token(scopes=['todos:read'])}"}
+
+And for its integration tests, an issuer served over HTTP, which the app's real verifier
+(AUTH_ISSUER=issuer.issuer) discovers as it would an identity provider:
+
+    issuer = served_issuer()                                          # on 127.0.0.1, a free port
 """
 
+import threading
 from pathlib import Path
 
 from shallot_runtime.auth import (
@@ -18,6 +24,7 @@ from shallot_runtime.auth import (
     StaticKeys,
     TokenVerifier,
 )
+from shallot_runtime.auth.server import IssuerServer
 from shallot_runtime.domain.window import MaintenanceWindow
 from shallot_runtime.operations import Operations
 from shallot_runtime.services.ports import Clock, Readiness
@@ -65,3 +72,12 @@ def stand_in_operations(
 def stand_in_verifier(issuer: DevelopmentIssuer, audience: str = DEV_AUDIENCE) -> TokenVerifier:
     """A verifier of `issuer`'s tokens, with its keys in hand: no issuer is fetched from."""
     return TokenVerifier(StaticKeys(issuer.jwks()), issuer=issuer.issuer, audience=audience)
+
+
+def served_issuer() -> DevelopmentIssuer:
+    """A development issuer of a new key, served on 127.0.0.1 (a free port) by a daemon thread
+    for as long as the process runs; its `issuer` is its URL."""
+    server = IssuerServer(("127.0.0.1", 0), DevelopmentIssuer.in_memory())
+    server.issuer = DevelopmentIssuer.in_memory(f"http://127.0.0.1:{server.server_port}")
+    threading.Thread(target=server.serve_forever, name="served-issuer", daemon=True).start()
+    return server.issuer
