@@ -34,9 +34,11 @@ def update(target: str | None, check: bool, project: Path) -> None:
     the project (a three-way merge, keeping your edits); where they overlap your edits,
     the file gets conflict markers, is listed, and the exit status is 1. A file the release
     deletes goes if the project never changed it, else it stays and is listed the same way,
-    with where its settings live now. The project's pinned image moves to the new release and
-    uv.lock is made again. The project must be a git repository with nothing uncommitted;
-    every file added, changed or removed is listed: review them with `git diff`, then commit.
+    with where its settings live now; a file it renames takes your edits to its new path; a
+    binary file both changed keeps yours (`git checkout --theirs` takes the release's). The
+    project's pinned image moves to the new release and uv.lock is made again. The project
+    must be a git repository with nothing uncommitted; every file added, changed, removed or
+    renamed is listed: review them with `git diff`, then commit.
     """
     folder = project.resolve()
     current = Project.read(folder)
