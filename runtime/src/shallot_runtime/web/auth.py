@@ -68,6 +68,16 @@ def required_scopes(view: Callable[..., Any] | None, method: str) -> frozenset[s
     return getattr(view, REQUIRED_SCOPES, None)
 
 
+def declared_scopes(app: Flask) -> frozenset[str]:
+    """Every scope the app's routes require: what a test's token needs to call them all."""
+    return frozenset(
+        scope
+        for view in app.view_functions.values()
+        for method in METHODS
+        for scope in required_scopes(view, method) or ()
+    )
+
+
 def current_claims() -> Claims:
     """The caller's verified token, in a route that declared its scopes."""
     claims = g.get(CLAIMS)

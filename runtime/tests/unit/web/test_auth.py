@@ -15,7 +15,7 @@ from shallot_runtime.auth import (
     TokenVerifier,
 )
 from shallot_runtime.web import ApiBlueprint
-from shallot_runtime.web.auth import current_claims
+from shallot_runtime.web.auth import current_claims, declared_scopes
 from tests.support import tokens
 from tests.support.secured_app import make_secured_app
 
@@ -255,3 +255,7 @@ def test_a_scope_with_a_space_or_a_quote_is_refused_when_declared():
     for scope in ("two words", 'quo"te', ""):
         with pytest.raises(ValueError, match="is not a scope"):
             blueprint.requires(scope)(lambda: None)
+
+
+def test_declared_scopes_are_every_scope_the_routes_require(app):
+    assert declared_scopes(app) == {"notes:read", "notes:write", "boards:read"}
