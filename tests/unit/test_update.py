@@ -314,3 +314,17 @@ def test_an_update_without_overlaps_removes_what_the_release_deleted_and_exits_0
 def test_where_a_release_moved_a_file_is_told_only_for_the_releases_crossed(path, after, expected):
     found = where_now(path, Version(after), Version("0.4.0"))
     assert found == expected or (expected is not None and found.startswith(expected))
+
+
+def test_the_releases_renames_are_found_as_git_finds_them_wherever_the_two_renders_are(tmp_path):
+    from shallot import git
+
+    old, new = tmp_path / "one" / "render", tmp_path / "two" / "render"
+    (new / "src" / "cli").mkdir(parents=True)
+    old.mkdir(parents=True)
+    rows = "".join(f"row {number}\n" for number in range(20))
+    (old / "seed.py").write_text(rows)
+    (new / "src" / "cli" / "seed.py").write_text(rows + "row 20\n")  # more than half the same: a rename
+    (old / "gone.txt").write_text("nothing like it\n")
+    (new / "new.txt").write_text("something else\n")
+    assert git.renames(old, new) == {"seed.py": "src/cli/seed.py"}

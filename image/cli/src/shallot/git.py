@@ -45,11 +45,12 @@ def _bytes_of(command: list[str], folder: Path, given: bytes | None = None, exit
 def renames(old: Path, new: Path) -> dict[str, str]:
     """The files of folder OLD that folder NEW holds under another path (git's rename detection,
     as `git diff` finds them: at least half the content the same), by their path in OLD."""
+    before, after = old.name, os.path.relpath(new, old.parent)
     output = _bytes_of(["git", "diff", "--no-index", "--find-renames", "--diff-filter=R", "--name-status", "-z",
-                        old.name, new.name], old.parent, exit_codes=(0, 1))
+                        before, after], old.parent, exit_codes=(0, 1))
     fields = output.decode().split("\0")
     return {
-        was.removeprefix(f"{old.name}/"): now.removeprefix(f"{new.name}/")
+        was.removeprefix(f"{before}/"): now.removeprefix(f"{after}/")
         for was, now in zip(fields[1::3], fields[2::3], strict=False)
     }
 
