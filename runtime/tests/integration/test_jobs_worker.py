@@ -12,10 +12,14 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import Session
 
-from shallot_runtime.domain.window import Outcome
+from shallot_runtime.adapters.migrator.abort import Abort
+from shallot_runtime.adapters.migrator.settings import MigratorSettings
+from shallot_runtime.domain.window import MaintenanceMode, Outcome
+from shallot_runtime.jobs.testing import work_off
 from tests.support.jobs.database import JobsTestCase
 from tests.support.jobs.tasks import make_jobs
-from tests.support.jobs.workers import ThreadWorker, free_port
+from tests.support.jobs.workers import ThreadWorker, database, free_port
+from tests.support.migrations import migrations_with
 from tests.support.wait import wait_until
 
 LEASE = timedelta(seconds=30)
@@ -80,6 +84,24 @@ class WorkerTest(JobsTestCase):
             early = self.tools.maintenance.wait_until_seen(window, timedelta(seconds=0.3))
             self.assertEqual(early.waiting_for, (worker.instance,))
 
+    def test_a_migration_waits_for_the_job_that_holds_a_lock_it_needs(self):
+        # No retry, and a lock wait short of the job's: had the migrator not waited for the
+        # worker to acknowledge, its ALTER TABLE would fail behind the job's lock.
+        settings = MigratorSettings(
+            mode=MaintenanceMode.FULL,
+            ack_wait=timedelta(seconds=5),
+            lock_timeout=timedelta(seconds=0.2),
+            retries=0,
+        )
+        migrations = migrations_with(self, "0002_create_jobs", "0003_add_todo_priority")
+        with ThreadWorker(make_jobs(), self.url) as worker:
+            self.enqueue(("read_todos", {"key": "reader", "seconds": 1.0}))
+            wait_until(lambda: self.runs("started"), 5)
+            run = self.tools.migrator(settings, migrations).run(Abort())
+        self.assertEqual(run.applied, ["0003"])
+        self.assertEqual(run.window.instances, 1, worker.instance)
+        self.assertEqual(len(self.runs("finished")), 1)
+
     def test_in_a_read_only_window_only_the_read_only_queues_are_taken(self):
         with ThreadWorker(make_jobs(), self.url):
             window = self.open_window("read-only")
@@ -99,6 +121,12 @@ class WorkerTest(JobsTestCase):
         ticks = [int(run.key) for run in self.runs("tick")]
         self.assertEqual(len(ticks), len(set(ticks)), ticks)
         self.assertEqual(ticks, list(range(ticks[0], ticks[0] + len(ticks))), "one per second")
+
+    def test_work_off_runs_every_job_due_here_and_returns(self):
+        self.enqueue(("record", {"key": "one"}), ("record", {"key": "two"}))
+        work_off(make_jobs(), database(self.url))
+        self.assertEqual([run.key for run in self.runs()], ["one", "two"])
+        self.assertEqual(self.jobs(), [])
 
     def test_metrics_count_the_jobs_by_task_and_read_the_queues(self):
         port = free_port()

@@ -12,6 +12,7 @@ from shallot_runtime.jobs.gate import WorkerGate
 from shallot_runtime.jobs.logs import QuietHousekeeping
 from shallot_runtime.jobs.rules import allowed_queues, complies
 from shallot_runtime.jobs.settings import WorkerSettings
+from shallot_runtime.jobs.testing import FakeQueue
 from tests.support.fakes import FixedClock
 
 READ_ONLY = frozenset({"reports"})
@@ -125,6 +126,16 @@ def test_the_copy_of_the_installed_release_is_procrastinates_own():
 
     if schema.INSTALLED in schema.snapshots():
         assert schema.create_sql(schema.INSTALLED) == SchemaManager.get_schema()
+
+
+def test_the_fake_queue_keeps_what_its_unit_of_work_commits():
+    queue = FakeQueue()
+    queue.enqueue("notify", todo_id=1)
+    queue.rollback()
+    queue.enqueue("notify", todo_id=2)
+    assert queue.enqueued == []
+    queue.commit()
+    assert queue.enqueued == [("notify", {"todo_id": 2})]
 
 
 def test_housekeeping_is_quiet_while_it_goes_well():

@@ -52,6 +52,19 @@ def make_jobs(*, every_second: bool = False) -> Jobs:
             time.sleep(seconds)
         _record(context, key, "finished")
 
+    @jobs.task(name="read_todos", pass_context=True)
+    def read_todos(context: JobContext, key: str, seconds: float) -> None:
+        """Holds a lock on the todos table for `seconds`, as a job's transaction that reads does."""
+        _record(context, key, "started")
+        engine = create_engine(os.environ[DATABASE_URL], poolclass=NullPool)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("SELECT count(*) FROM todos"))
+                time.sleep(seconds)
+        finally:
+            engine.dispose()
+        _record(context, key, "finished")
+
     @jobs.task(name="fail", retry=1)
     def fail(key: str) -> None:
         raise RuntimeError(f"{key} fails, as it is meant to")
