@@ -122,6 +122,16 @@ class WorkerTest(JobsTestCase):
         self.assertEqual(len(ticks), len(set(ticks)), ticks)
         self.assertEqual(ticks, list(range(ticks[0], ticks[0] + len(ticks))), "one per second")
 
+    def test_a_worker_that_lost_its_connections_takes_jobs_again(self):
+        with ThreadWorker(make_jobs(), self.url):
+            [(killed,)] = self.query(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = 'shallot-worker' AND datname = current_database()"
+            )
+            self.assertGreater(killed, 0)
+            self.enqueue(("record", {"key": "after"}))
+            wait_until(lambda: self.runs(), 10)
+
     def test_work_off_runs_every_job_due_here_and_returns(self):
         self.enqueue(("record", {"key": "one"}), ("record", {"key": "two"}))
         work_off(make_jobs(), database(self.url))
