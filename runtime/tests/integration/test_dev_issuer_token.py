@@ -3,15 +3,30 @@ real HTTP on 127.0.0.1, as `make token` does in a project's stack; without --sco
 every scope the project's openapi.json names."""
 
 import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from shallot_runtime.auth import DEV_AUDIENCE, DevelopmentIssuer, StaticKeys, TokenVerifier
+from shallot_runtime.auth import (
+    DEV_AUDIENCE,
+    DevelopmentIssuer,
+    IssuerKeys,
+    StaticKeys,
+    TokenVerifier,
+)
 from shallot_runtime.auth.cli import main
 from shallot_runtime.auth.server import IssuerServer
 
+SRC = Path(__file__).resolve().parents[2] / "src"
 CONTRACT = {
     "paths": {
         "/v1/todos": {
@@ -80,3 +95,46 @@ def test_a_refused_request_says_why(issuer):
         1,
         f"shallot-dev-issuer: the issuer at {issuer.issuer} refused: sub and aud are required\n",
     )
+
+
+def test_serve_over_https_with_a_certificate(tmp_path):
+    """What production's https rule needs to run against the development issuer (the e2e tests)."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", tmp_path / "tls.key", "-out", tmp_path / "tls.crt", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"https://localhost:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from shallot_runtime.auth.cli import main; main()", "serve",
+         "--host", "127.0.0.1", "--port", str(port), "--issuer", url,
+         "--key", tmp_path / "key.json", "--tls-cert", tmp_path / "tls.crt",
+         "--tls-key", tmp_path / "tls.key"],
+        env={**os.environ, "PYTHONPATH": str(SRC), "APP_ENV": "development"},
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        context = ssl.create_default_context(cafile=tmp_path / "tls.crt")
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                _get_json(f"{url}/healthz", context, timeout=1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, server.stderr.read1().decode()
+                time.sleep(0.1)
+        keys = IssuerKeys(url, fetch=lambda u, timeout: _get_json(u, context, timeout))
+        issuer = DevelopmentIssuer.from_key_file(tmp_path / "key.json", issuer=url)
+        assert keys.key(issuer.kid).key_id == issuer.kid
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _get_json(url, context, timeout):
+    with urllib.request.urlopen(url, context=context, timeout=timeout) as response:
+        return json.loads(response.read())

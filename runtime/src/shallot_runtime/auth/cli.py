@@ -1,6 +1,7 @@
 """shallot-dev-issuer: the development issuer, for the development and test profiles only.
 
     shallot-dev-issuer serve [--host 0.0.0.0] [--port 9000] [--issuer URL] [--key FILE]
+                             [--tls-cert FILE --tls-key FILE]
     shallot-dev-issuer token [--sub alice] [--scopes "todos:read todos:write"] [--ttl 1h]
                              [--audience shallot-dev] [--issuer URL] [--key FILE]
 
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import signal
+import ssl
 import sys
 import urllib.error
 import urllib.parse
@@ -84,12 +86,31 @@ def main() -> None:
 @click.option("--port", default=9000, show_default=True, type=click.IntRange(0, 65535))
 @issuer_option
 @key_option
-def serve(host: str, port: int, issuer: str, key_file: Path) -> None:
+@click.option(
+    "--tls-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve https with this certificate (PEM): production takes https issuers only.",
+)  # fmt: skip
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def serve(
+    host: str,
+    port: int,
+    issuer: str,
+    key_file: Path,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+) -> None:
     development_issuer = load_issuer(key_file, issuer)
     try:
         server = IssuerServer((host, port), development_issuer, log=print_line)
     except OSError as error:
         refuse(f"cannot listen on {host}:{port} ({error.strerror})", status=1)
+    if tls_cert is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            context.load_cert_chain(tls_cert, tls_key)
+        except (ssl.SSLError, OSError) as error:
+            refuse(f"--tls-cert {tls_cert} and its key do not load ({error})", status=1)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
 
     def stop(signum: int, _frame: object) -> NoReturn:
         raise SystemExit(0)
