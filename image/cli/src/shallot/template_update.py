@@ -168,6 +168,8 @@ class Outcome:
         again from the one committed (so that versions stay where they were); while
         pyproject.toml has markers, the one committed, for `make lock` to start from."""
         lock = self.folder / "uv.lock"
+        if not git.run(self.folder, "ls-tree", "--name-only", "HEAD", "--", "uv.lock").strip():
+            return  # the project locks nothing (yet): the release's, if any, as merged
         if _marked(self.folder / "pyproject.toml"):
             self._restore(("uv.lock",))
             self.conflicts["uv.lock"] = "this project's, as committed: run `make lock` once pyproject.toml is resolved"
