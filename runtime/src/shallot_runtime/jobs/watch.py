@@ -51,6 +51,7 @@ class WindowWatch:
         self._seen_at: datetime | None = None
         self._beat_at: datetime | None = None
         self._following = False  # whether a window was in force when last acknowledged
+        self._waiting_for: str | None = None  # the window last said to wait for jobs in hand
         self.first_read = threading.Event()
 
     def start(self) -> None:
@@ -97,11 +98,18 @@ class WindowWatch:
         self._gate.set_window(window)
         self.first_read.set()
         now = self._clock.now()
+        window_id = window.id if window else None
         if self._gate.complies():
-            window_id = window.id if window else None
             if window_id != self._acknowledged:
                 self._acknowledged, self._seen_at, self._beat_at = window_id, now, None
                 self._log_change(in_force(window, now))
+        elif window_id != self._waiting_for:
+            self._waiting_for = window_id
+            logger.info(
+                "worker: a maintenance window began; taking no job it forbids, and acknowledging"
+                " it once those of its %d job(s) in hand are done",
+                len(self._gate.in_hand()),
+            )
         due = self._beat_at is None or (now - self._beat_at).total_seconds() >= HEARTBEAT_SECONDS
         if due:
             acknowledged = self._acknowledged if isinstance(self._acknowledged, str) else None
