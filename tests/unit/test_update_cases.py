@@ -6,11 +6,14 @@ status, the exact summary (stdout) and conflict list (stderr), the files' conten
 and what `git status` shows: nothing the team wrote is lost, and the message says what happened.
 
 uv is the real one, offline, on a folder of small wheels made here (shallot-runtime 0.2.0 and
-0.3.0, flask, payments-client). The updates run in parallel, in one module-scoped fixture; each
-case's test reads its outcome."""
+0.3.0, flask, payments-client). The updates run two or more at a time, each in a fork of the test
+process (as `python -m shallot` would run, without importing copier again), in one module-scoped
+fixture; each case's test reads its outcome."""
 
+import importlib
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -18,7 +21,6 @@ import tempfile
 import tomllib
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -441,9 +443,8 @@ def outcomes(tmp_path_factory) -> dict[str, Outcome]:
     locks: dict[str, str] = {}
     projects = {name: _prepare(case, root / f"case{index}", environment, locks)
                 for index, (name, case) in enumerate(CASES.items())}
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        results = pool.map(lambda project: _update(project, environment), projects.values())
-        return {name: Outcome(result, projects[name]) for name, result in zip(projects, results, strict=True)}
+    results = _updates(list(projects.values()), environment, workers=max(2, os.cpu_count() or 2))
+    return {name: Outcome(results[project], project) for name, project in projects.items()}
 
 
 def _environment(root: Path) -> dict[str, str]:
@@ -519,10 +520,50 @@ def _copy(project: Path, folder: Path) -> Path:
     return Path(shutil.copytree(project, folder / project.name, symlinks=True))
 
 
-def _update(project: Path, environment: dict[str, str]) -> subprocess.CompletedProcess:
-    environment = {**environment, "SHALLOT_TEMPLATE_HISTORY": str(project.parent / "history")}
-    return subprocess.run([sys.executable, "-m", "shallot", "update", "--to", "0.3.0", "--project", str(project)],
-                          env=environment, capture_output=True, text=True, timeout=120, check=False)
+def _updates(projects: list[Path], environment: dict[str, str], workers: int) -> dict[Path, subprocess.CompletedProcess]:
+    """`python -m shallot update --to 0.3.0` in each of PROJECTS, WORKERS at a time, each in a fork
+    of this process, which imports shallot and copier once for all (a second of each update)."""
+    for module in ("shallot.cli", "shallot.template_update", "shallot.quick_copier", "copier"):
+        importlib.import_module(module)
+    waiting, running, done = list(projects), {}, {}
+    while waiting or running:
+        while waiting and len(running) < workers:
+            project = waiting.pop(0)
+            running[_fork_update(project, environment)] = project
+        pid = next(iter(running))  # the oldest: waiting for any child would reap others' too
+        _, status = os.waitpid(pid, 0)
+        project = running.pop(pid)
+        done[project] = subprocess.CompletedProcess(
+            ["shallot", "update"], os.waitstatus_to_exitcode(status),
+            (project.parent / "stdout").read_text(), (project.parent / "stderr").read_text(),
+        )
+    return done
+
+
+def _fork_update(project: Path, environment: dict[str, str]) -> int:
+    """A child that runs `python -m shallot update` in PROJECT, its output in files beside it."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 70
+    try:
+        os.environ.clear()
+        os.environ.update({**environment, "SHALLOT_TEMPLATE_HISTORY": str(project.parent / "history")})
+        with open(project.parent / "stdout", "w") as stdout, open(project.parent / "stderr", "w") as stderr:
+            os.dup2(stdout.fileno(), 1)
+            os.dup2(stderr.fileno(), 2)
+            sys.stdout, sys.stderr = stdout, stderr
+            sys.argv = ["shallot", "update", "--to", "0.3.0", "--project", str(project)]
+            try:
+                runpy.run_module("shallot", run_name="__main__", alter_sys=True)
+                code = 0
+            except SystemExit as exit:
+                code = exit.code if isinstance(exit.code, int) else 1
+            finally:
+                stdout.flush()
+                stderr.flush()
+    finally:
+        os._exit(code)
 
 
 def _write(path: Path, content: File) -> None:
