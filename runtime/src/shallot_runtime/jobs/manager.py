@@ -15,6 +15,9 @@ from shallot_runtime.jobs.metrics import JobMetrics
 
 
 class WorkerJobManager(JobManager):
+    """procrastinate's Worker fetches, finishes and retries through `app.job_manager`'s public
+    methods (checked with procrastinate 3.10.0): overriding them is how the window reaches it."""
+
     def __init__(self, connector: Any, gate: WorkerGate, metrics: JobMetrics) -> None:
         super().__init__(connector)
         self._gate = gate

@@ -149,6 +149,8 @@ class JobWorker:
         failures = 0
         while not self._stop.is_set():
             connector = PsycopgConnector(**self._pool_arguments())
+            # The app's documented attributes, replaced while it runs (as replace_connector
+            # does for the connector alone): one worker at a time per Jobs.
             original = (self.jobs.connector, self.jobs.job_manager)
             manager = WorkerJobManager(connector, self.gate, self.metrics)
             self.jobs.connector, self.jobs.job_manager = connector, manager
