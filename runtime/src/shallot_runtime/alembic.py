@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from shallot_runtime.adapters.migrations import Project
 from shallot_runtime.adapters.postgres.tables import MAINTENANCE_TABLES
+from shallot_runtime.jobs.schema import TABLES as JOB_TABLES
 
 
 def alembic_config(project_root: Path | str, url: URL | str | None = None) -> Config:
@@ -27,8 +28,9 @@ def alembic_config(project_root: Path | str, url: URL | str | None = None) -> Co
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Alembic's include_name: everything but the maintenance tables."""
-    return not (type_ == "table" and name in MAINTENANCE_TABLES)
+    """Alembic's include_name: everything but shallot's tables (the maintenance window's, and the
+    job queue's, which a migration creates from procrastinate's own SQL)."""
+    return not (type_ == "table" and (name in MAINTENANCE_TABLES or name in JOB_TABLES))
 
 
 def run_migrations(
