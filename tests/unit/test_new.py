@@ -107,6 +107,7 @@ def _assert_refused(result, tmp_path, says, before):
         (["new", "ok", "--http-port", "80"], "out of range"),
         (["new", "ok", "--http-port", "5432"], "both 5432"),
         (["new", "ok", "--author-email", "nobody"], "author email"),
+        (["new", "ok", "--auth", "basic"], "not oidc"),
         (["new", "ok", "--bogus"], "No such option"),
         (["frobnicate"], "No such command"),
     ],
@@ -154,7 +155,36 @@ def test_plain_copier_and_the_cli_agree_on_defaults(tmp_path, repo):
         os.environ.update(env_free)
     by_cli = yaml.safe_load((tmp_path / "payments-api/.copier-answers.yml").read_text())
     by_copier = yaml.safe_load((tmp_path / "plain/.copier-answers.yml").read_text())
+    # All but auth: copier's default is none, what a project made before the question updates with.
+    assert (by_cli.pop("auth"), by_copier.pop("auth")) == ("oidc", "none")
     assert by_cli == by_copier
+
+
+AUTH_FILES = ["src/api/auth.py", "src/domain/models/principal.py", "docs/auth.md", "tests/unit/api/test_auth.py"]
+
+
+def test_by_default_the_api_takes_access_tokens_and_the_next_steps_show_how_to_get_one(tmp_path):
+    result = shallot(tmp_path, "new", "payments-api", "--defaults")
+    project = tmp_path / "payments-api"
+    assert [path for path in AUTH_FILES if not (project / path).is_file()] == []
+    assert '@todos.requires("todos:write")' in (project / "src/api/controllers/todos.py").read_text()
+    assert "AUTH_ISSUER=" in (project / "deploy/kubernetes/base/config.env").read_text()
+    assert 'curl -H "Authorization: Bearer $(make token)" http://localhost:8000/v1/todos' in result.stdout
+
+
+def test_auth_none_renders_no_auth_code_at_all(tmp_path):
+    result = shallot(tmp_path, "new", "open-api", "--defaults", "--auth", "none")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "open-api"
+    assert [path for path in AUTH_FILES if (project / path).exists()] == []
+    mentions = [
+        str(path.relative_to(project))
+        for path in project.rglob("*")
+        if path.is_file() and path.suffix in {".py", ".md", ".yaml", ".env", ".example", ""}
+        and any(word in path.read_text(errors="replace") for word in ("AUTH_", "requires(", "Principal", "token_verifier"))
+    ]
+    assert mentions == []
+    assert "make token" not in result.stdout
 
 
 def _without_git_identity(tmp_path) -> dict:

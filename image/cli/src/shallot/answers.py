@@ -133,6 +133,18 @@ def check_database_name(name: str) -> str:
     return name
 
 
+AUTH_CHOICES = ("oidc", "none")
+
+
+def check_auth(value: str) -> str:
+    choice = value.strip().lower()
+    if choice not in AUTH_CHOICES:
+        raise BadInput(
+            f"auth {value!r} is not oidc (JWT access tokens from an OpenID Connect issuer) or none"
+        )
+    return choice
+
+
 def check_image(label: str, reference: str) -> str:
     if not IMAGE_REFERENCE.match(reference):
         raise BadInput(f"{label} {reference!r} is not an image reference like postgres:15-bookworm")
@@ -153,6 +165,7 @@ class Answers:
     database_name: str
     shallot_image: str
     postgres_image: str
+    auth: str = "oidc"
 
     def check(self) -> "Answers":
         """Apply every rule, including those that relate two answers."""
@@ -167,6 +180,7 @@ class Answers:
         check_database_name(self.database_name)
         check_image("shallot image", self.shallot_image)
         check_image("PostgreSQL image", self.postgres_image)
+        check_auth(self.auth)
         return self
 
     def as_data(self) -> dict:
@@ -186,6 +200,7 @@ def default_for(field: str, project_name: str, answered: dict) -> object:
         "database_name": package_name,
         "shallot_image": os.environ.get("SHALLOT_IMAGE", "shallot:dev"),
         "postgres_image": os.environ.get("SHALLOT_POSTGRES_IMAGE", "postgres:15-bookworm"),
+        "auth": "oidc",
     }[field]
 
 
@@ -200,4 +215,5 @@ QUESTIONS = {
     "database_name": ("Database name", check_database_name),
     "shallot_image": ("shallot image to build FROM", lambda v: check_image("shallot image", v)),
     "postgres_image": ("PostgreSQL image", lambda v: check_image("PostgreSQL image", v)),
+    "auth": ("Authentication: oidc or none", check_auth),
 }

@@ -40,14 +40,23 @@ def _re_ask_on(rule):
 
 def _next_steps(answers: Answers, repository: str) -> str:
     name = answers.project_name
+    url = f"http://localhost:{answers.http_port}"
+    if answers.auth == "oidc":
+        first_call = [
+            "  make token     # an access token from the development issuer",
+            f'  curl -H "Authorization: Bearer $(make token)" {url}/v1/todos',
+        ]
+    else:
+        first_call = [f"  curl {url}/v1/todos"]
     return "\n".join(
         [
             f"Created {name}/ ({answers.description}), {repository}.",
             "",
             "Next steps:",
             f"  cd {name}",
-            f"  make up        # PostgreSQL and the service, on http://localhost:{answers.http_port}",
+            f"  make up        # PostgreSQL and the service, on {url}",
             "  make migrate   # the schema, in a maintenance window",
+            *first_call,
             "  make test      # the unit and integration tests",
             "  code .         # then 'Reopen in Container' for the devcontainer",
             "",
@@ -79,6 +88,11 @@ def _make_repository(folder: Path, answers: Answers, workspace: Path) -> str:
 @click.option("--database-name", help="PostgreSQL database name (default: the package name).")
 @click.option("--shallot-image", help="Image the project's Dockerfile builds FROM (default: this image).")
 @click.option("--postgres-image", help="PostgreSQL image for development and tests.")
+@click.option(
+    "--auth",
+    metavar="oidc|none",
+    help="oidc (default): the API takes JWT access tokens from an OpenID Connect issuer; none: no authentication.",
+)
 @click.option("--defaults", is_flag=True, help="Take the default for every answer not given as a flag (implied without a TTY).")
 @click.option("--no-git", is_flag=True, help="Do not make the project a git repository with a first commit.")
 def new(name: str, defaults: bool, no_git: bool, **given) -> None:
