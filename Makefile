@@ -46,7 +46,8 @@ $(DEBHOUSE)/.complete: image/debhouse.sh $(BASE_IMAGES_MK) Makefile
 	image/debhouse.sh $(DEBHOUSE) $(PYTHON_IMAGE)
 	touch $@
 
-$(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f) $(WHEELHOUSE)/.complete image/lock-template.py VERSION
+# Spaces escaped: the template's conditional files have Jinja in their names ({%if oidc%}auth.py{%endif%}).
+$(TEMPLATE)/.complete: $(shell find skeleton compose devcontainer -type f | sed 's/ /\\ /g') $(WHEELHOUSE)/.complete image/lock-template.py VERSION
 	PYTHON=$(VENV)/bin/python WHEELHOUSE=$(WHEELHOUSE) image/assemble-template.sh $(TEMPLATE)
 	touch $@
 

@@ -146,6 +146,8 @@ def test_a_pod_stops_gracefully_within_its_grace_period(rendered):
 def test_settings_come_from_the_config_map_and_secrets_from_mounted_files(rendered):
     config_map = one(rendered, "ConfigMap")
     assert config_map["data"]["APP_ENV"] == "production"
+    # The token issuer's settings reach every pod; empty until set, so production refuses to start.
+    assert (config_map["data"]["AUTH_ISSUER"], config_map["data"]["AUTH_AUDIENCE"]) == ("", "")
     assert not {"POSTGRES_PASSWORD", "SECRET_KEY"} & set(config_map["data"])
     for kind, pod_spec in pod_specs(rendered).items():
         container = only_container(pod_spec)

@@ -98,6 +98,9 @@ def test_the_migrator_is_a_one_shot_job_running_what_compose_runs(stack, project
 
 def test_the_services_run_in_production_on_a_read_only_root(stack, project):
     assert settings(project)["APP_ENV"] == "production"
+    # The token issuer's settings, from the same file; empty until set, so production refuses to start.
+    assert (settings(project)["AUTH_ISSUER"], settings(project)["AUTH_AUDIENCE"]) == ("", "")
+    assert stack["services"]["app"]["env_file"] == "stack.env"
     for name in ("app", "migrate"):
         service = stack["services"][name]
         assert service["read_only"] is True, name

@@ -2,18 +2,17 @@
 
 from src.create_app import create_app
 from src.dependency_container import build_container
-from tests.support.app import make_settings
 from tests.support.database import DatabaseTestCase
-from tests.support.postgres import shared_postgres
+from tests.support.integration import integration_client, integration_settings
 
 
 class ApiEndToEndTest(DatabaseTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        settings = make_settings(shared_postgres().environ())
+        settings = integration_settings()
         cls.container = build_container(settings)
-        cls.client = create_app(settings, cls.container).test_client()
+        cls.client = integration_client(create_app(settings, cls.container))
 
     @classmethod
     def tearDownClass(cls):

@@ -9,11 +9,13 @@ WEB = ("flask", "werkzeug", "marshmallow", "apispec", "webargs")
 WEB += ("flask_cors", "flask_smorest", "flask_swagger_ui")
 STORAGE = ("sqlalchemy", "alembic", "psycopg2")
 OBSERVABILITY = ("prometheus_client", "opentelemetry")  # shallot's, wired in by create_app
-FRAMEWORKS = (*WEB, *STORAGE, *OBSERVABILITY, "shallot_runtime")
+TOKENS = ("jwt",)  # access tokens are checked at the edge, by shallot_runtime.web.auth
+FRAMEWORKS = (*WEB, *STORAGE, *OBSERVABILITY, *TOKENS, "shallot_runtime")
 # shallot's web platform is the api's (its blueprint, the request id); the rest of the
 # runtime is the composition root's.
 RUNTIME_BUT_WEB = ("shallot_runtime.settings", "shallot_runtime.operations", "shallot_runtime.cli")
 RUNTIME_BUT_WEB += ("shallot_runtime.serving", "shallot_runtime.testing", "shallot_runtime.alembic")
+RUNTIME_BUT_WEB += ("shallot_runtime.auth",)
 
 # layer: (the parts of src it may import, the third-party packages it must not import)
 RULES = {
@@ -21,11 +23,11 @@ RULES = {
     "services": (("src.domain", "src.services"), FRAMEWORKS),
     "api": (
         ("src.api", "src.services", "src.domain"),
-        (*STORAGE, *OBSERVABILITY, *RUNTIME_BUT_WEB),
+        (*STORAGE, *OBSERVABILITY, *TOKENS, *RUNTIME_BUT_WEB),
     ),
     "infrastructure": (
         ("src.infrastructure", "src.services", "src.domain"),
-        (*WEB, *OBSERVABILITY),
+        (*WEB, *OBSERVABILITY, *TOKENS),
     ),
 }
 # The outermost ring: the settings, the app factory and the composition root, which wire the
@@ -99,6 +101,9 @@ class ImportContractTest(unittest.TestCase):
         self.assertTrue(breaks_rule("infrastructure", "prometheus_client"))
         self.assertTrue(breaks_rule("api", "shallot_runtime.settings"))
         self.assertFalse(breaks_rule("api", "shallot_runtime.web"))
+        self.assertFalse(breaks_rule("api", "shallot_runtime.web.auth"))
+        self.assertTrue(breaks_rule("services", "jwt"))
+        self.assertTrue(breaks_rule("domain", "shallot_runtime.auth"))
         self.assertFalse(breaks_rule("api", "src.services.todo_service"))
         self.assertFalse(breaks_rule("domain", "dataclasses"))
 

@@ -5,7 +5,7 @@ import unittest
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from tests.support.app import make_fake_app
+from tests.support.app import api_client, make_fake_app
 
 # A chunked body as gunicorn hands it over: no length, and the stream ends where the body does.
 CHUNKED = {
@@ -30,7 +30,7 @@ class ErrorShapeTest(unittest.TestCase):
         def database_bug():
             raise IntegrityError("INSERT", {}, Exception("duplicate key"))
 
-        self.client = app.test_client()
+        self.client = api_client(app)
 
     def assertError(self, response, status, code):
         self.assertEqual(response.status_code, status, response.get_data(as_text=True))

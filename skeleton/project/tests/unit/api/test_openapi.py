@@ -37,7 +37,7 @@ class OpenApiTest(unittest.TestCase):
                     yield path, method, operation
 
     def test_it_is_an_openapi_3_document_named_from_pyproject(self):
-        self.assertEqual(self.spec["openapi"], "3.0.3")
+        self.assertEqual(self.spec["openapi"], "3.1.0")
         project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
         info = self.spec["info"]
         self.assertEqual(

@@ -2,12 +2,12 @@
 
 import unittest
 
-from tests.support.app import make_fake_app
+from tests.support.app import api_client, make_fake_app
 
 
 class TodosApiTest(unittest.TestCase):
     def setUp(self):
-        self.client = make_fake_app().test_client()
+        self.client = api_client(make_fake_app())
 
     def create(self, title="Buy milk"):
         response = self.client.post("/v1/todos", json={"title": title})
