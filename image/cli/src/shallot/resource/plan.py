@@ -81,7 +81,7 @@ def plan_resource(project: Project, plural: str, specs: list[str], now: datetime
     resource = Resource.of(names, fields, _references(project, names, fields))
     migration = next_migration(project.root, f"create_{plural}", now)
     environment, overridden = _templates(project.root)
-    context = {"r": resource, "migration": migration}
+    context = {"r": resource, "migration": migration, "auth": project.auth}
     plan = Plan(project, resource, list(specs), overridden=overridden)
     for template, pattern in FILES.items():
         path = pattern.format(singular=names.singular, plural=plural, migration=migration.file_name)

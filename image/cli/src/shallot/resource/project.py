@@ -9,6 +9,8 @@ from shallot import git
 from shallot.errors import BadInput
 from shallot.resource.record import Record
 
+ANSWERS = ".copier-answers.yml"
+AUTH_ANSWER = re.compile(r"^auth:\s*['\"]?(\w+)", re.MULTILINE)
 MARKERS = ("src/dependency_container.py", "src/infrastructure/models/__init__.py", "migrations/versions")
 TABLE = re.compile(r"""^\s+__tablename__\s*=\s*["'](\w+)["']""", re.MULTILINE)
 
@@ -27,6 +29,14 @@ class Project:
                 "`shallot new`, or give its folder with --project"
             )
         return cls(root)
+
+    @property
+    def auth(self) -> bool:
+        """Whether the project was made with --auth oidc (its routes then require scopes);
+        a project made before the question has none."""
+        answers = self.root / ANSWERS
+        found = AUTH_ANSWER.search(answers.read_text(encoding="utf-8")) if answers.is_file() else None
+        return found is not None and found.group(1) == "oidc"
 
     def tables(self) -> dict[str, str]:
         """Every table of the models: name -> the module that defines it."""
