@@ -60,9 +60,27 @@ def rendered_project(image, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def project_image(image, rendered_project) -> str:
     """The rendered project's own image, built FROM the shallot image as its Dockerfile says."""
-    tag = f"shallot-e2e/demo-api:{os.getpid()}"
+    yield from _built(image, rendered_project, f"shallot-e2e/demo-api:{os.getpid()}")
+
+
+@pytest.fixture(scope="session")
+def open_project(image, tmp_path_factory) -> Path:
+    """A project rendered with --auth none: an API that takes no tokens."""
+    workspace = tmp_path_factory.mktemp("rendered-open")
+    os.chown(workspace, HOST_UID, HOST_UID)
+    result = docker_run(image, "new", "open-api", "--defaults", "--auth", "none", volumes=[(workspace, "/work")])
+    assert result.returncode == 0, result.stderr
+    return workspace / "open-api"
+
+
+@pytest.fixture(scope="session")
+def open_project_image(image, open_project) -> str:
+    yield from _built(image, open_project, f"shallot-e2e/open-api:{os.getpid()}")
+
+
+def _built(image: str, project: Path, tag: str):
     subprocess.run(
-        ["docker", "build", "--quiet", "--build-arg", f"SHALLOT_IMAGE={image}", "--tag", tag, str(rendered_project)],
+        ["docker", "build", "--quiet", "--build-arg", f"SHALLOT_IMAGE={image}", "--tag", tag, str(project)],
         check=True, capture_output=True, text=True, timeout=600,
     )
     yield tag
@@ -88,29 +106,61 @@ def stack(image, postgres_image, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def service(project_image, postgres_image):
-    """PostgreSQL and the service (production profile) on a private network: the service's URL, and
-    what `start_service` needs to start another instance beside it."""
+def service(project_image, postgres_image, tmp_path_factory):
+    """PostgreSQL, an https issuer of access tokens and the service (production profile) on a
+    private network: the service's URL (its requests carry a token for every scope), a token,
+    and what `start_service` needs to start another instance beside it."""
     network, db, app = unique("shallot-e2e-net"), unique("shallot-e2e-db"), unique("shallot-e2e-app")
+    issuer = unique("shallot-e2e-issuer")
     password = secrets.token_urlsafe(16)
+    certificates = _issuer_certificate(tmp_path_factory.mktemp("issuer-tls"))
     database_env = ["-e", "POSTGRES_USER=demo", "-e", f"POSTGRES_PASSWORD={password}", "-e", "POSTGRES_DB=demo"]
     app_env = [
         *database_env, "-e", f"POSTGRES_HOST={db}", "-e", "POSTGRES_PORT=5432", "-e", "APP_ENV=production",
         "-e", f"SECRET_KEY={secrets.token_urlsafe(48)}", "-e", f"CORS_ALLOWED_ORIGINS={ORIGIN}",
-        "-e", "WEB_CONCURRENCY=2",
+        "-e", "WEB_CONCURRENCY=2", "-e", f"AUTH_ISSUER={ISSUER_URL}", "-e", f"AUTH_AUDIENCE={AUDIENCE}",
+        # The issuer's certificate is its own authority: the app trusts it as it would a real one.
+        "-e", "SSL_CERT_FILE=/run/issuer-tls/tls.crt", "-v", f"{certificates}:/run/issuer-tls:ro",
     ]
     docker("network", "create", network)
     try:
         docker("run", "-d", "--name", db, "--network", network, *database_env, postgres_image)
+        docker("run", "-d", "--name", issuer, "--network", network, "--network-alias", "issuer",
+               "-v", f"{certificates}:/run/issuer-tls:ro", "-e", "APP_ENV=development", project_image,
+               "shallot-dev-issuer", "serve", "--port", "9443", "--issuer", ISSUER_URL, "--key", ISSUER_KEY,
+               "--tls-cert", "/run/issuer-tls/tls.crt", "--tls-key", "/run/issuer-tls/tls.key")
         _wait_for_postgres(db)
         migrated = docker("run", "--rm", "--network", network, *app_env, project_image,
                           "python", "manage.py", "db", "upgrade", check=False)
         assert migrated.returncode == 0, migrated.stderr
         base = start_service(app, network, app_env, project_image)
-        yield {"http": Http(base), "app": app, "db": db, "network": network, "env": app_env, "image": project_image}
+        token = issuer_token(issuer, "todos:read todos:write")
+        yield {"http": Http(base, {"Authorization": f"Bearer {token}"}), "token": token, "issuer": issuer,
+               "app": app, "db": db, "network": network, "env": app_env, "image": project_image}
     finally:
-        docker("rm", "--force", "--volumes", app, db, check=False)
+        docker("rm", "--force", "--volumes", app, issuer, db, check=False)
         docker("network", "rm", network, check=False)
+
+
+ISSUER_URL = "https://issuer:9443"
+ISSUER_KEY = "/tmp/dev-issuer-key.json"  # noqa: S108 - inside the issuer's container
+AUDIENCE = "demo-api"
+
+
+def issuer_token(issuer: str, scopes: str, audience: str = AUDIENCE) -> str:
+    """A token from the issuer container's key, as its `serve` signs them."""
+    return docker("exec", issuer, "shallot-dev-issuer", "token", "--issuer", ISSUER_URL, "--key", ISSUER_KEY,
+                  "--audience", audience, "--scopes", scopes).stdout.strip()
+
+
+def _issuer_certificate(folder: Path) -> Path:
+    """A self-signed certificate for the host name `issuer`, readable by the containers' user."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", folder / "tls.key", "-out", folder / "tls.crt", "-days", "2",
+                    "-subj", "/CN=issuer", "-addext", "subjectAltName=DNS:issuer"], check=True, capture_output=True)
+    for path in (folder, *folder.iterdir()):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return folder
 
 
 def _wait_for_postgres(container, timeout=60):

@@ -69,14 +69,16 @@ def wait_for_http(url: str, status: int = 200, timeout: float = 60) -> None:
 
 
 class Http:
-    """Requests to one base URL, returning (status, headers, parsed JSON or text)."""
+    """Requests to one base URL, with these headers unless told otherwise (a header given as None
+    is not sent), returning (status, headers, parsed JSON or text)."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, headers: dict | None = None):
         self.base = base
+        self.headers = dict(headers or {})
 
     def request(self, method, path, body=None, headers=None, raw=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        sent = dict(headers or {})
+        sent = {name: value for name, value in {**self.headers, **(headers or {})}.items() if value is not None}
         if data is not None and raw is None:
             sent.setdefault("Content-Type", "application/json")
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=sent)

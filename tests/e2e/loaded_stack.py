@@ -102,10 +102,11 @@ class Stack:
 def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "mw-demo", workers: int = 2,
                  seed_rows: int = SEED_ROWS, project: Path | None = None):
     """A project's stack, up, migrated and seeded with `seed_rows` todos; down afterwards. The project
-    is rendered as `name`, or a copy of `project` when given."""
+    is rendered as `name` without authentication (its users are the maintenance window's and the
+    database's tests, whose load needs no tokens), or a copy of `project` when given."""
     if project is None:
         result = subprocess.run(["docker", "run", "--rm", "-v", f"{workspace}:/work", image, "new", name,
-                                 "--defaults"], capture_output=True, text=True, timeout=300)
+                                 "--defaults", "--auth", "none"], capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         project = workspace / name
     else:

@@ -35,6 +35,13 @@ def stack(image, postgres_image, tmp_path, module_images):
     module_images.append(env["APP_IMAGE"])
 
 
+def sign_in(make, http):
+    """The requests carry `make token`'s token from now on: the stack's development issuer's."""
+    token = make("token").stdout
+    assert token.count(".") == 2 and token.endswith("\n") and "\n" not in token[:-1], token
+    http.headers["Authorization"] = f"Bearer {token.strip()}"
+
+
 def test_up_migrate_use_down_up_keeps_the_data(stack):
     make, http, project = stack
     make("up")
@@ -42,12 +49,17 @@ def test_up_migrate_use_down_up_keeps_the_data(stack):
     assert http.request("GET", "/readyz")[0] == 503, "not ready before the migrations ran"
     make("migrate")
     assert http.request("GET", "/readyz")[0] == 200
+    assert http.request("GET", "/v1/todos")[0] == 401, "the API takes tokens"
+    sign_in(make, http)
     status, _, created = http.request("POST", "/v1/todos", {"title": "survive a restart"})
-    assert status == 201
+    assert status == 201 and created["created_by"] == "alice"
     make("down")
     make("up")
     status, _, fetched = http.request("GET", f"/v1/todos/{created['id']}")
-    assert status == 200 and fetched == created
+    assert status == 200 and fetched == created, "the token outlives a restart: the issuer kept its key"
+    reader = make("token", "sub=bob", "scopes=todos:read", "ttl=5m").stdout.strip()
+    status, headers, _ = http.request("POST", "/v1/todos", {"title": "no"}, headers={"Authorization": f"Bearer {reader}"})
+    assert status == 403 and 'scope="todos:write"' in headers["WWW-Authenticate"]
 
 
 def test_up_names_a_taken_port_and_its_variable_and_starts_nothing(stack):
@@ -86,9 +98,15 @@ def test_the_database_password_can_be_a_compose_secret_file(stack):
 
     make("up")
     make("migrate")
+    sign_in(make, http)
     assert http.request("POST", "/v1/todos", {"title": "with a secret"})[0] == 201
 
-    containers = docker("ps", "--quiet", "--filter", f"label=com.docker.compose.project.working_dir={project}").stdout.split()
+    containers = [
+        container
+        for service in ("app", "db")
+        for container in docker("ps", "--quiet", "--filter", f"label=com.docker.compose.project.working_dir={project}",
+                                "--filter", f"label=com.docker.compose.service={service}").stdout.split()
+    ]
     assert len(containers) == 2, containers
     for container in containers:
         environment = json.loads(docker("inspect", "--format", "{{json .Config.Env}}", container).stdout)
@@ -110,6 +128,7 @@ def test_make_ups_service_serves_saved_code_and_shows_code_that_does_not_parse(s
     make, http, project = stack
     make("up")
     make("migrate")
+    sign_in(make, http)
     constants = project / "src/domain/constants.py"
     original = constants.read_text()
 

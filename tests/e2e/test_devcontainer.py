@@ -55,10 +55,13 @@ def test_open_the_devcontainer_and_work_inside_it(devcontainer, postgres_image):
     assert not [name for name in databases if name.endswith("_test")], databases
     devcontainer.exec(container, "make migrate")
 
-    # From the host, through the forwarded port: the API answers and is ready.
+    # From the host, through the forwarded port, with a token `make token` gives inside: the API
+    # answers and is ready.
+    token = devcontainer.exec(container, "make token").stdout.strip()
     base = f"http://127.0.0.1:{devcontainer.env['HTTP_PORT']}"
     wait_for_http(base + "/readyz", 200, timeout=90)
-    status, _, created = Http(base).request("POST", "/v1/todos", {"title": "from the host"})
+    http = Http(base, {"Authorization": f"Bearer {token}"})
+    status, _, created = http.request("POST", "/v1/todos", {"title": "from the host"})
     assert status == 201 and created["title"] == "from the host"
 
 

@@ -10,7 +10,7 @@ import time
 import pytest
 from openapi_spec_validator import validate
 
-from tests.e2e.conftest import HTTP_PORT, ORIGIN
+from tests.e2e.conftest import HTTP_PORT, ORIGIN, issuer_token
 from tests.e2e.docker_helpers import Http, docker, published_port, socket_group, unique, wait_for_http
 
 
@@ -185,7 +185,7 @@ def test_a_project_adds_to_nginx_and_gunicorn_without_copying_their_configuratio
            "-v", f"{extension}:/app/deploy/nginx.d:ro", "-e", "GUNICORN_CMD_ARGS=--workers 3",
            "-p", f"127.0.0.1::{HTTP_PORT}", *service["env"], service["image"])
     try:
-        http = Http(f"http://127.0.0.1:{published_port(app, HTTP_PORT)}")
+        http = Http(f"http://127.0.0.1:{published_port(app, HTTP_PORT)}", service["http"].headers)
         wait_for_http(http.base + "/readyz", 200, timeout=90)
         status, headers, _ = http.request("GET", "/robots.txt")
         assert status == 200 and headers["Content-Type"].startswith("text/plain")
@@ -246,9 +246,39 @@ def test_fuzzing_finds_no_server_error_and_no_departure_from_the_document(servic
     result = subprocess.run(
         [str(repo / "build/venv/bin/schemathesis"), "run", service["http"].base + "/openapi.json",
          "--checks", "all", "--phases", "examples,fuzzing,stateful", "--max-examples", "40", "--workers", "2",
-         "--no-color"],
+         "--header", f"Authorization: Bearer {service['token']}", "--no-color"],
         capture_output=True, text=True, timeout=600, cwd=tmp_path,  # its cache goes there, not in the repo
     )
     assert result.returncode == 0, result.stdout[-6000:]
     assert re.search(r"\d+ generated", result.stdout)
     print("\n".join(result.stdout.splitlines()[-25:]))  # schemathesis's totals, for the record
+
+
+def test_production_takes_the_issuers_tokens_over_https_and_refuses_the_rest(service):
+    """The production profile against a real https issuer on the network (its discovery document
+    and keys fetched by the app): a token with the scope passes, a token without it is 403, no
+    token or a token for another audience is 401, and the health checks need none."""
+    http = service["http"]
+    reader = {"Authorization": f"Bearer {issuer_token(service['issuer'], 'todos:read')}"}
+    assert http.request("GET", "/v1/todos", headers=reader)[0] == 200
+    status, headers, body = http.request("POST", "/v1/todos", {"title": "not mine to write"}, headers=reader)
+    assert (status, body["error"]["code"]) == (403, "insufficient_scope")
+    assert 'error="insufficient_scope"' in headers["WWW-Authenticate"]
+    status, headers, _ = http.request("GET", "/v1/todos", headers={"Authorization": None})
+    assert (status, headers["WWW-Authenticate"]) == (401, 'Bearer realm="api"')
+    elsewhere = {"Authorization": f"Bearer {issuer_token(service['issuer'], 'todos:read', audience='another-api')}"}
+    status, headers, _ = http.request("GET", "/v1/todos", headers=elsewhere)
+    assert status == 401 and 'error="invalid_token"' in headers["WWW-Authenticate"]
+    for path in ("/healthz", "/readyz", "/openapi.json"):
+        assert http.request("GET", path, headers={"Authorization": None})[0] == 200, path
+
+
+def test_production_refuses_to_start_without_its_issuer(project_image):
+    result = subprocess.run(
+        ["docker", "run", "--rm", "-e", "APP_ENV=production", "-e", f"SECRET_KEY={'k' * 48}",
+         "-e", "POSTGRES_PASSWORD=x", "-e", "AUTH_ISSUER=http://issuer:9000", project_image],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "AUTH_ISSUER='http://issuer:9000' is not https" in result.stderr
+    assert "AUTH_AUDIENCE is not set" in result.stderr

@@ -29,8 +29,10 @@ def read_response(sock):
     return response.status, response.getheader("Content-Type"), response.read()
 
 
-def post_head(extra):
-    return (b"POST /v1/todos HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n" + extra + b"\r\n")
+def post_head(extra, token=None):
+    authorization = b"Authorization: Bearer %s\r\n" % token.encode() if token else b""
+    return (b"POST /v1/todos HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n" + authorization
+            + extra + b"\r\n")
 
 
 def assert_too_large(status, content_type, body):
@@ -42,14 +44,14 @@ def assert_too_large(status, content_type, body):
 
 def test_a_declared_body_over_the_limit_is_refused_before_it_is_sent(service):
     with open_connection(service["http"].base) as sock:
-        sock.sendall(post_head(b"Content-Length: %d\r\n" % (100 * LIMIT)))
+        sock.sendall(post_head(b"Content-Length: %d\r\n" % (100 * LIMIT), service["token"]))
         sock.sendall(b"x" * 65536)  # 64 KiB of the 100 MiB promised; the rest never comes
         assert_too_large(*read_response(sock))
 
 
 def test_a_chunked_body_over_the_limit_is_refused_once_past_the_limit(service):
     with open_connection(service["http"].base) as sock:
-        sock.sendall(post_head(b"Transfer-Encoding: chunked\r\n"))
+        sock.sendall(post_head(b"Transfer-Encoding: chunked\r\n", service["token"]))
         chunk = b"x" * 65536
         sent = 0
         sock.settimeout(5)

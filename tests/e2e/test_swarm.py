@@ -163,11 +163,13 @@ class Load:
 
 
 @pytest.fixture(scope="module")
-def stack(swarm, image, postgres_image, rendered_project, project_image, tmp_path_factory):
+def stack(swarm, image, postgres_image, open_project, open_project_image, tmp_path_factory):
     """The rendered project's stack, deployed and seeded; removed afterwards, with its volume
     and images, whatever happened."""
     workspace = tmp_path_factory.mktemp("swarm")
-    project = Path(shutil.copytree(rendered_project, workspace / rendered_project.name))
+    # Without authentication: the stack's issuer settings are checked by the unit tests of the
+    # stack file, and tokens end to end by test_generated_service's production run.
+    project = Path(shutil.copytree(open_project, workspace / open_project.name))
     settings = project / "deploy/swarm/stack.env"
     settings.write_text(settings.read_text().replace("WEB_CONCURRENCY=3", "WEB_CONCURRENCY=1"))
     env = stack_environment(image, postgres_image, "swarm")
@@ -180,7 +182,7 @@ def stack(swarm, image, postgres_image, rendered_project, project_image, tmp_pat
         APP_IMAGE=f"shallot-e2e/{name}:1",
     )
     running = SwarmStack(project, env, workspace)
-    docker("tag", project_image, env["APP_IMAGE"])
+    docker("tag", open_project_image, env["APP_IMAGE"])
     try:
         _build_release(running, workspace)
         started = time.time()
