@@ -328,3 +328,84 @@ def test_the_releases_renames_are_found_as_git_finds_them_wherever_the_two_rende
     (old / "gone.txt").write_text("nothing like it\n")
     (new / "new.txt").write_text("something else\n")
     assert git.renames(old, new) == {"seed.py": "src/cli/seed.py"}
+
+
+# --- authentication: kept as it is unless asked, added by --auth (on the same release too)
+
+AUTH_QUESTION = """\
+auth:
+  type: str
+  choices: [oidc, none]
+  default: none
+"""
+AUTH_RELEASES = {
+    "0.2.0": {**SHARED, "project/src/config.py": "DEBUG = False\n"},
+    "0.3.0": {
+        **SHARED,
+        "copier.yml": COPIER_YML + AUTH_QUESTION,
+        "project/src/config.py.jinja": "DEBUG = False\n{% if auth == 'oidc' %}AUTH = True\n{% endif %}",
+        "project/src/{% if auth == 'oidc' %}auth.py{% endif %}": "CHECKS_TOKENS = True\n",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def auth_releases(tmp_path_factory) -> Path:
+    history = tmp_path_factory.mktemp("auth-history")
+    _git(history, "init", "--quiet", "--initial-branch=main")
+    for version, files in AUTH_RELEASES.items():
+        _git(history, "rm", "--quiet", "-r", "--ignore-unmatch", ".")
+        for name, text in files.items():
+            (history / name).parent.mkdir(parents=True, exist_ok=True)
+            (history / name).write_text(text)
+        _commit_all(history, f"shallot {version}")
+        _git(history, "tag", f"v{version}")
+    return history
+
+
+def _auth_update(history: Path, project: Path, *options: str):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHALLOT_TEMPLATE_HISTORY", str(history))
+        return CliRunner().invoke(update, ["--to", "0.3.0", "--project", str(project), *options])
+
+
+def _project_at(history: Path, folder: Path, release: str) -> Path:
+    from copier import run_copy
+
+    run_copy(str(history), folder, data={"project_name": "demo-api"}, vcs_ref=f"v{release}", defaults=True, quiet=True)
+    _git(folder, "init", "--quiet", "--initial-branch=main")
+    _commit_all(folder, "New project")
+    return folder
+
+
+def test_an_update_keeps_a_project_without_authentication_open(auth_releases, tmp_path):
+    project = _project_at(auth_releases, tmp_path / "demo-api", "0.2.0")
+    result = _auth_update(auth_releases, project)
+    assert result.exit_code == 0, result.output
+    assert not (project / "src/auth.py").exists()
+    assert "auth: none" in (project / ".copier-answers.yml").read_text()
+
+
+def test_auth_oidc_adds_authentication_with_the_update(auth_releases, tmp_path):
+    project = _project_at(auth_releases, tmp_path / "demo-api", "0.2.0")
+    result = _auth_update(auth_releases, project, "--auth", "oidc")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("updated from shallot 0.2.0 to 0.3.0 with --auth oidc, the image is now")
+    assert (project / "src/auth.py").read_text() == "CHECKS_TOKENS = True\n"
+    assert "AUTH = True" in (project / "src/config.py").read_text()
+    assert "auth: oidc" in (project / ".copier-answers.yml").read_text()
+
+
+def test_auth_oidc_on_the_release_the_project_is_on_adds_it_alone(auth_releases, tmp_path):
+    project = _project_at(auth_releases, tmp_path / "demo-api", "0.3.0")
+    assert _auth_update(auth_releases, project).output.startswith("already on shallot 0.3.0")
+    result = _auth_update(auth_releases, project, "--auth", "oidc")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("rendered shallot 0.3.0 again with --auth oidc, the image is now")
+    assert "added (1):\n  src/auth.py\n" in result.output
+
+
+def test_an_unknown_auth_is_refused_in_one_line(auth_releases, tmp_path):
+    project = _project_at(auth_releases, tmp_path / "demo-api", "0.2.0")
+    result = _auth_update(auth_releases, project, "--auth", "saml")
+    assert result.exit_code != 0 and "auth 'saml' is not oidc" in str(result.exception)

@@ -46,13 +46,13 @@ class ReleaseDiff:
 
 
 @contextlib.contextmanager
-def rendered(project: Project, history: Path, target: Version, image: str) -> Iterator[Renders]:
-    """PROJECT's release and TARGET (pinning IMAGE), both taken from HISTORY, rendered with the
-    project's answers into a scratch folder that lasts as long as the context."""
+def rendered(project: Project, history: Path, target: Version, answers: dict) -> Iterator[Renders]:
+    """PROJECT's release with its answers and TARGET with ANSWERS over them, both taken from
+    HISTORY, rendered into a scratch folder that lasts as long as the context."""
     questions = {name: value for name, value in project.answers.items() if not str(name).startswith("_")}
     with tempfile.TemporaryDirectory(prefix="shallot-update.") as scratch:
         old = render_release(history, project.release, questions, Path(scratch, "old"))
-        new = render_release(history, target, {**questions, "shallot_image": image}, Path(scratch, "new"))
+        new = render_release(history, target, {**questions, **answers}, Path(scratch, "new"))
         yield Renders(old, new)
 
 

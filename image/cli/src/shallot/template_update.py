@@ -24,15 +24,19 @@ MARKER_LABELS = ("before updating", "last update", "after updating")
 ENV_EXAMPLE = ".env.example"
 
 
-def update_project(project: Project, template: Path, target: Version, image: str) -> "Outcome":
+def update_project(
+    project: Project, template: Path, target: Version, image: str, answers: dict | None = None
+) -> "Outcome":
     """Brings PROJECT (its git tree clean) to release TARGET of TEMPLATE (the image's release
-    history), pinning IMAGE; nothing is committed, and new files are recorded with
-    `git add --intent-to-add`, so that `git diff` shows everything the update did."""
+    history), pinning IMAGE, with ANSWERS changed (e.g. auth); nothing is committed, and new
+    files are recorded with `git add --intent-to-add`, so that `git diff` shows everything the
+    update did."""
     folder = project.folder
-    with rendered(project, template, target, image) as renders:
+    changed = {**(answers or {}), "shallot_image": image}
+    with rendered(project, template, target, changed) as renders:
         diff = compare(folder, renders)
         ours = {path: (folder / path).read_bytes() for path in [*diff.renamed, *diff.binary]}
-        merge_release(folder, template, project.release, target, image)
+        merge_release(folder, template, project.release, target, changed)
         outcome = Outcome(folder, project.release, target, diff)
         outcome.keep_deleted_but_changed()
         outcome.keep_deleted()
@@ -47,9 +51,9 @@ def update_project(project: Project, template: Path, target: Version, image: str
     return outcome
 
 
-def merge_release(project: Path, template: Path, current: Version, target: Version, image: str) -> None:
+def merge_release(project: Path, template: Path, current: Version, target: Version, answers: dict) -> None:
     """Brings PROJECT from release CURRENT to TARGET of TEMPLATE (the image's release history),
-    pinning IMAGE; the project's git tree must be clean."""
+    with ANSWERS in place of the recorded ones; the project's git tree must be clean."""
     from copier import Worker  # imported here: it is slow to import, and only `update` needs it here
     from copier._template import Template  # noqa: PLC2701 - see below
     from copier.errors import CopierError
@@ -59,7 +63,7 @@ def merge_release(project: Path, template: Path, current: Version, target: Versi
         src_path=str(template),
         dst_path=project,
         vcs_ref=release_tag(str(target)),
-        data={"shallot_image": image},
+        data=answers,
         defaults=True,
         overwrite=True,
         quiet=True,

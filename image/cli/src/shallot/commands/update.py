@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from shallot import __version__, git, registry
+from shallot.answers import check_auth
 from shallot.errors import BadInput, ShallotError
 from shallot.releases import Project, image_for, known_releases, parse
 from shallot.render import release_history
@@ -18,13 +19,18 @@ EXIT_CONFLICTS = 1
 @click.option("--to", "target", metavar="X.Y.Z", help="The release to move to (default: this image's).")
 @click.option("--check", is_flag=True, help="Only say whether a newer release exists: exit 0 if not, 1 if so.")
 @click.option(
+    "--auth",
+    metavar="oidc|none",
+    help="Take authentication (oidc) or drop it (none); without it the project keeps what it has.",
+)
+@click.option(
     "--project",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=".",
     show_default=True,
     help="The project folder.",
 )
-def update(target: str | None, check: bool, project: Path) -> None:
+def update(target: str | None, check: bool, auth: str | None, project: Path) -> None:
     """Bring the project to a newer shallot release: run it with that release's image.
 
     \b
@@ -39,9 +45,15 @@ def update(target: str | None, check: bool, project: Path) -> None:
     project's pinned image moves to the new release and uv.lock is made again. The project
     must be a git repository with nothing uncommitted; every file added, changed, removed or
     renamed is listed: review them with `git diff`, then commit.
+
+    A project keeps its authentication across updates (a project made before shallot had it
+    keeps an open API); --auth oidc adds it, on the same release too: deploy AUTH_ISSUER and
+    AUTH_AUDIENCE, and give the callers tokens, before the callers need them.
     """
     folder = project.resolve()
     current = Project.read(folder)
+    answers = {} if auth is None else {"auth": check_auth(auth)}
+    recorded_auth = current.answers.get("auth", "none")
     template = release_history()
     if template is None:
         raise ShallotError("this shallot has no release history (SHALLOT_TEMPLATE_HISTORY); run update with a shallot image")
@@ -56,7 +68,7 @@ def update(target: str | None, check: bool, project: Path) -> None:
         raise BadInput(f"shallot {wanted} is not a release this image knows ({known}); run the image of that release")
     if wanted < current.release:
         raise BadInput(f"{folder} is on shallot {current.release}; moving back to {wanted} is not supported")
-    if wanted == current.release:
+    if wanted == current.release and answers.get("auth", recorded_auth) == recorded_auth:
         click.echo(f"already on shallot {wanted}; nothing to do")
         return
     _check_clean(folder)
@@ -64,11 +76,15 @@ def update(target: str | None, check: bool, project: Path) -> None:
     if registry.is_pullable(image) is None:
         click.echo(f"note: {image} is private to its registry; make sure your machines can log in to pull it", err=True)
     try:
-        outcome = update_project(current, template, wanted, image)
+        outcome = update_project(current, template, wanted, image, answers)
     except BaseException:
         _roll_back(folder)
         raise
-    _report(f"updated from shallot {current.release} to {wanted}, the image is now {image}", outcome)
+    done = f"updated from shallot {current.release} to {wanted}"
+    if answers.get("auth", recorded_auth) != recorded_auth:
+        done = f"{done} with" if wanted != current.release else f"rendered shallot {wanted} again with"
+        done += f" --auth {answers['auth']}"
+    _report(f"{done}, the image is now {image}", outcome)
 
 
 def _report_check(release, newest) -> None:
