@@ -236,8 +236,8 @@ def test_the_projects_own_template_takes_the_place_of_the_builtin_one(project):
 
 def test_the_migration_revises_the_head_and_follows_alembic_ini(project):
     assert shallot(project, "generate", "resource", *CUSTOMERS).returncode == 0
-    (migration,) = (project / "migrations/versions").glob("*_0003_create_customers.py")
-    assert 'revision = "0003"\ndown_revision = "0002"\n' in migration.read_text()
+    (migration,) = (project / "migrations/versions").glob("*_0004_create_customers.py")
+    assert 'revision = "0004"\ndown_revision = "0003"\n' in migration.read_text()
     assert migration.name[:8].isdigit()  # file_template: %(year)d%(month).2d%(day).2d_%(rev)s_%(slug)s
 
 
@@ -295,7 +295,7 @@ def test_two_generated_resources_pass_the_projects_tests_ruff_and_migration_lint
         assert checked.returncode == 0, checked.stdout
     migrations = run(str(PROJECT_PYTHON), "manage.py", "lint-migrations")
     assert migrations.returncode == 0, migrations.stdout + migrations.stderr
-    assert "in 4 migration(s)" in migrations.stdout + migrations.stderr  # the example's two, and these two
+    assert "in 5 migration(s)" in migrations.stdout + migrations.stderr  # the example's three, and these two
 
 
 def test_routes_require_the_resources_scopes_where_the_project_takes_tokens_and_none_where_not(tmp_path):

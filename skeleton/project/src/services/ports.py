@@ -36,11 +36,20 @@ class TodoRepository(Protocol):
         ...
 
 
+class JobQueue(Protocol):
+    def enqueue(self, task: str, /, **arguments: object) -> int:
+        """Runs the task of that name (src/jobs.py) in a worker, with these arguments (JSON),
+        once the unit of work commits; never if it does not. Returns the job's id."""
+        ...
+
+
 class UnitOfWork(Protocol):
-    """One use case's transaction: what its repositories change is stored on `commit()`,
-    all of it or nothing; leaving the `with` block without committing discards it."""
+    """One use case's transaction: what its repositories change, and the jobs it enqueues, are
+    stored on `commit()`, all of it or nothing; leaving the `with` block without committing
+    discards it."""
 
     todos: TodoRepository
+    jobs: JobQueue
 
     def __enter__(self) -> Self: ...
 

@@ -1,4 +1,5 @@
-"""The unit of work on a real PostgreSQL: a use case's writes are stored together or not at all."""
+"""The unit of work on a real PostgreSQL: a use case's writes, and the jobs it enqueues, are
+stored together or not at all."""
 
 from datetime import UTC, datetime
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from src.domain.models import Todo
 from src.infrastructure.models import TodoRecord
 from src.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
+from src.jobs import jobs
 from tests.support.database import DatabaseTestCase
 
 NOW = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
@@ -20,25 +22,34 @@ HELD_TRANSACTIONS = (
 class UnitOfWorkTest(DatabaseTestCase):
     def setUp(self):
         super().setUp()
-        self.work = SqlAlchemyUnitOfWork(sessionmaker(self.engine, expire_on_commit=False))
+        self.work = SqlAlchemyUnitOfWork(sessionmaker(self.engine, expire_on_commit=False), jobs)
 
     def stored(self):
         with self.engine.connect() as connection:
             return connection.scalar(select(func.count()).select_from(TodoRecord))
 
-    def test_two_writes_are_stored_together_on_commit(self):
+    def jobs_waiting(self):
+        with self.engine.connect() as connection:
+            return connection.execute(text("SELECT task_name, args FROM procrastinate_jobs")).all()
+
+    def test_two_writes_and_a_job_are_stored_together_on_commit(self):
         with self.work as work:
             work.todos.add(Todo.create("one", NOW))
             work.todos.add(Todo.create("two", NOW))
+            work.jobs.enqueue("notify_todo_completed", todo_id=1)
             self.assertEqual(self.stored(), 0, "nothing is visible before the commit")
+            self.assertEqual(self.jobs_waiting(), [])
             work.commit()
         self.assertEqual(self.stored(), 2)
+        self.assertEqual(self.jobs_waiting(), [("notify_todo_completed", {"todo_id": 1})])
 
     def test_leaving_without_a_commit_stores_nothing(self):
         with self.assertRaises(RuntimeError), self.work as work:
             work.todos.add(Todo.create("one", NOW))
+            work.jobs.enqueue("notify_todo_completed", todo_id=1)
             raise RuntimeError("the second write failed")
         self.assertEqual(self.stored(), 0)
+        self.assertEqual(self.jobs_waiting(), [], "no job either")
 
 
 class UnitOfWorkForReadsTest(DatabaseTestCase):
@@ -50,7 +61,7 @@ class UnitOfWorkForReadsTest(DatabaseTestCase):
             connection.execute(insert(TodoRecord).values(title="one", done=False, created_at=NOW))
 
     def transactions_held_after_a_read(self, engine):
-        with SqlAlchemyUnitOfWork(sessionmaker(engine)) as work:
+        with SqlAlchemyUnitOfWork(sessionmaker(engine), jobs) as work:
             self.assertEqual(work.todos.get(1).title, "one")
             with self.engine.connect() as observer:
                 return observer.scalar(text(HELD_TRANSACTIONS))

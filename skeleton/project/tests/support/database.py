@@ -1,9 +1,11 @@
-"""A test case on the shared PostgreSQL: the schema at head, every table emptied after each test."""
+"""A test case on the shared PostgreSQL: the schema at head, every table emptied after each
+test, the job queue's too."""
 
 import unittest
 
 from alembic import command
 from shallot_runtime.alembic import alembic_config
+from shallot_runtime.jobs import schema
 from sqlalchemy import Engine, create_engine, text
 
 from src.dependency_container import PROJECT_ROOT
@@ -39,6 +41,7 @@ class DatabaseTestCase(unittest.TestCase):
         self.addCleanup(self._empty_tables)
 
     def _empty_tables(self):
-        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        names = [table.name for table in Base.metadata.sorted_tables] + sorted(schema.TABLES)
+        tables = ", ".join(names)
         with self.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

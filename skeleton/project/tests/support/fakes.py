@@ -4,6 +4,8 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shallot_runtime.jobs.testing import FakeQueue
+
 from src.domain.exceptions import DuplicateValue
 
 
@@ -55,20 +57,24 @@ class FakeRepository:
 
 
 class FakeUnitOfWork:
-    """Commits nothing but the fact: `committed` tells a test that the use case ended well."""
+    """Commits nothing but the fact: `committed` tells a test that the use case ended well.
+    Its jobs are kept as a transaction would keep them: `jobs.enqueued` holds those of the use
+    cases that committed; a use case that ends without a commit drops its own."""
 
     def __init__(self) -> None:
         self.todos = FakeRepository("todo")
+        self.jobs = FakeQueue()
         self.committed = False
 
     def __enter__(self) -> "FakeUnitOfWork":
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        pass
+        self.jobs.rollback()  # what was not committed
 
     def commit(self) -> None:
         self.committed = True
+        self.jobs.commit()
 
 
 class FixedClock:

@@ -7,7 +7,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 WEB = ("flask", "werkzeug", "marshmallow", "apispec", "webargs")
 WEB += ("flask_cors", "flask_smorest", "flask_swagger_ui")
-STORAGE = ("sqlalchemy", "alembic", "psycopg2")
+STORAGE = ("sqlalchemy", "alembic", "psycopg2", "procrastinate")  # the job queue is in the database
 OBSERVABILITY = ("prometheus_client", "opentelemetry")  # shallot's, wired in by create_app
 TOKENS = ("jwt",)  # access tokens are checked at the edge, by shallot_runtime.web.auth
 FRAMEWORKS = (*WEB, *STORAGE, *OBSERVABILITY, *TOKENS, "shallot_runtime")
@@ -15,7 +15,7 @@ FRAMEWORKS = (*WEB, *STORAGE, *OBSERVABILITY, *TOKENS, "shallot_runtime")
 # runtime is the composition root's.
 RUNTIME_BUT_WEB = ("shallot_runtime.settings", "shallot_runtime.operations", "shallot_runtime.cli")
 RUNTIME_BUT_WEB += ("shallot_runtime.serving", "shallot_runtime.testing", "shallot_runtime.alembic")
-RUNTIME_BUT_WEB += ("shallot_runtime.auth",)
+RUNTIME_BUT_WEB += ("shallot_runtime.auth", "shallot_runtime.jobs")
 
 # layer: (the parts of src it may import, the third-party packages it must not import)
 RULES = {
@@ -30,9 +30,9 @@ RULES = {
         (*WEB, *OBSERVABILITY, *TOKENS),
     ),
 }
-# The outermost ring: the settings, the app factory and the composition root, which wire the
-# layers together (and the runtime into them); nothing inside may import them.
-COMPOSITION = ("src.config", "src.create_app", "src.dependency_container", "src.app")
+# The outermost ring: the settings, the app factory, the composition root and the jobs' tasks,
+# which wire the layers together (and the runtime into them); nothing inside may import them.
+COMPOSITION = ("src.config", "src.create_app", "src.dependency_container", "src.app", "src.jobs")
 
 
 def _within(module: str, packages: tuple[str, ...]) -> bool:
@@ -104,6 +104,10 @@ class ImportContractTest(unittest.TestCase):
         self.assertFalse(breaks_rule("api", "shallot_runtime.web.auth"))
         self.assertTrue(breaks_rule("services", "jwt"))
         self.assertTrue(breaks_rule("domain", "shallot_runtime.auth"))
+        self.assertTrue(breaks_rule("services", "procrastinate"))
+        self.assertTrue(breaks_rule("api", "shallot_runtime.jobs"))
+        self.assertTrue(breaks_rule("infrastructure", "src.jobs"))
+        self.assertFalse(breaks_rule("infrastructure", "shallot_runtime.jobs"))
         self.assertFalse(breaks_rule("api", "src.services.todo_service"))
         self.assertFalse(breaks_rule("domain", "dataclasses"))
 
