@@ -23,6 +23,8 @@ class Context:
     project: Path | None = None
     project_image: str | None = None
     cold_build_seconds: float | None = None
+    # The same project made with --auth oidc (the default of `new`): the API's cost of tokens.
+    oidc_project_image: str | None = None
 
     @property
     def slow_runs(self) -> int:
@@ -41,10 +43,17 @@ class Context:
         os.chown(folder, 1000, 1000)
         return folder
 
-    def render(self, name: str) -> Path:
+    def render(self, name: str, *options: str) -> Path:
         folder = self.workspace(f"render-{name}")
-        docker("run", "--rm", "-v", f"{folder}:/work", self.image, "new", name, "--defaults")
+        docker("run", "--rm", "-v", f"{folder}:/work", self.image, "new", name, "--defaults", *options)
         return folder / name
+
+    def build_oidc_project(self, tag: str) -> None:
+        """The project made with --auth oidc, built warm (after the other: their packages are one)."""
+        project = self.render("demo-api-oidc")
+        subprocess.run(["docker", "build", "--quiet", "--build-arg", f"SHALLOT_IMAGE={self.image}", "--tag", tag,
+                        str(project)], check=True, capture_output=True, text=True)
+        self.oidc_project_image = tag
 
     def build_project(self, tag: str) -> None:
         """The project's image, built cold (the shallot image present, nothing of the project

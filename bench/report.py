@@ -57,6 +57,11 @@ def markdown(results: dict) -> str:
                   "|---|---|---|---|---|"]
     for name, f in versus_peer.items():
         lines.append(f"| {name} | {f['rps_vs_peer']:g} | {f['p99_vs_peer']:g} |")
+    token_costs = {name: f for name, f in api.items() if "token_cost" in f}
+    if token_costs:
+        lines += ["", "| a token's cost | endpoint | concurrency | req/s, less than without auth |", "|---|---|---|---|"]
+    for name, f in token_costs.items():
+        lines.append(f"| {name} | {f['token_cost']:.1%} |")
     served = results["sections"].get("api", {}).get("peer command")
     if served:
         lines += ["", f"The peer was served as `{served['command']}`."]

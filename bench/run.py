@@ -86,7 +86,9 @@ def main(argv: list[str]) -> int:
     )
     context.project_image = f"shallot-bench/demo-api:{os.getpid()}"
     try:
-        context.project = context.render("demo-api")
+        # Without authentication: the sections measure serving, the stack and the inner loop; the
+        # api section adds the same API with --auth oidc, to measure what a token costs.
+        context.project = context.render("demo-api", "--auth", "none")
         context.build_project(context.project_image)
         results = {
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -108,7 +110,8 @@ def main(argv: list[str]) -> int:
             print(f"bench: wrote the tables into {tables_doc}", file=sys.stderr)
         return 0
     finally:
-        subprocess.run(["docker", "image", "rm", "--force", context.project_image], capture_output=True)
+        subprocess.run(["docker", "image", "rm", "--force", context.project_image, context.oidc_project_image or ""],
+                       capture_output=True)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

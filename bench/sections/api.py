@@ -1,6 +1,7 @@
 """The generated API as its image serves it (shallot-serve: nginx and gunicorn under supervisord) against
 PostgreSQL, loaded by wrk from the host: requests per second and p50/p99/max latency per
-endpoint at concurrency 8 and 32, beside a peer: the application shallot's template descends
+endpoint at concurrency 8 and 32, and the same API made with --auth oidc, whose requests carry
+an access token (checked against the keys of an https issuer on the network), beside a peer: the application shallot's template descends
 from (bench/peer.py), served as its README says (gunicorn) with shallot's default's processes,
 threads and timeout, against the same PostgreSQL, under the same load. The instances run side
 by side and take turns, run after run, so that a change in the machine's load weighs on each
@@ -17,6 +18,7 @@ import time
 
 from bench import peer
 from bench.context import REPO
+from tests.e2e import issuer
 from tests.e2e.docker_helpers import docker, published_port, unique, wait_for_http
 
 REPORT_SCRIPT = REPO / "bench" / "wrk" / "report.lua"
@@ -32,8 +34,10 @@ ENDPOINTS = {
 # GUNICORN_CMD_ARGS, which the default leaves unset).
 SHALLOT = "shallot (default)"
 GET_BY_ID = ("GET /v1/todos/<id>",)
+WITH_TOKEN = "shallot (default), --auth oidc, with a token"
 SETTINGS = {
     SHALLOT: (None, (), None),
+    WITH_TOKEN: (None, (), GET_BY_ID),
     "candidate: gunicorn sync workers": (None, ("GUNICORN_CMD_ARGS=--worker-class sync",), GET_BY_ID),
     "candidate: gunicorn gthread, 4 threads": (None, ("GUNICORN_CMD_ARGS=--threads 4",), GET_BY_ID),
 }
@@ -50,12 +54,14 @@ READ_SETTINGS = (
 )
 
 
-def _wrk(url: str, body: str | None, concurrency: int, seconds: float) -> dict:
+def _wrk(url: str, body: str | None, concurrency: int, seconds: float, headers: tuple[str, ...] = ()) -> dict:
     env = {**os.environ, **({"WRK_BODY": body} if body else {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    options = [option for header in headers for option in ("-H", header)]
     result = subprocess.run(
-        ["wrk", f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{seconds}s", "-s", str(REPORT_SCRIPT), url],
+        ["wrk", f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{seconds}s", *options, "-s", str(REPORT_SCRIPT),
+         url],
         env=env, capture_output=True, text=True, check=True,
     )
     wall = time.perf_counter() - started
@@ -93,6 +99,9 @@ class _Service:
 
     def __enter__(self):
         docker("network", "create", self.network)
+        self.certificates = issuer.certificate(self.context.workspace("issuer-tls"))
+        self.issuer = unique("shallot-bench-issuer")
+        issuer.start(self.issuer, self.network, self.context.oidc_project_image, self.certificates)
         docker("run", "-d", "--name", self.db, "--network", self.network, "-e", "POSTGRES_PASSWORD=bench",
                "-e", "POSTGRES_DB=bench", self.context.postgres_image)
         for _ in range(100):
@@ -106,9 +115,9 @@ class _Service:
                f"FROM generate_series(1, {SEEDED_TODOS}) AS n")
         return self
 
-    def start_app(self, command, extra_env=(), image=None, ready="/readyz") -> tuple[str, str]:
+    def start_app(self, command, extra_env=(), image=None, ready="/readyz", options=()) -> tuple[str, str]:
         name = unique("shallot-bench-app")
-        options = [option for item in extra_env for option in ("-e", item)]
+        options = [*options, *(option for item in extra_env for option in ("-e", item))]
         docker("run", "-d", "--name", name, "--network", self.network, "-p", "127.0.0.1::8000", *self.env,
                *options, image or self.context.project_image, *(command or []))
         base = f"http://127.0.0.1:{published_port(name, 8000)}"
@@ -139,8 +148,13 @@ class _Service:
         return json.loads(docker("run", "--rm", *self.env, self.context.project_image, "python", "-c",
                                  READ_SETTINGS).stdout.strip().splitlines()[-1])
 
+    def start_app_with_tokens(self) -> tuple[str, str]:
+        """The --auth oidc project's app, taking the issuer's tokens."""
+        return self.start_app(None, image=self.context.oidc_project_image,
+                              options=issuer.app_options(self.certificates))
+
     def __exit__(self, *_):
-        docker("rm", "--force", "--volumes", self.db, check=False)
+        docker("rm", "--force", "--volumes", self.db, self.issuer, check=False)
         docker("network", "rm", self.network, check=False)
 
 
@@ -149,6 +163,7 @@ def measure(context) -> dict:
     seconds = 1 if context.quick else 2
     peer_image = f"shallot-bench/peer:{os.getpid()}"
     peer.build_image(context, peer_image)
+    context.build_oidc_project(f"shallot-bench/demo-api-oidc:{os.getpid()}")
     apps = {}
     loads = {**{subject: endpoints for subject, (_, _, endpoints) in SETTINGS.items()}, PEER: None}
     runs = {(subject, endpoint, c): [] for subject, endpoints in loads.items() for endpoint in endpoints or ENDPOINTS
@@ -156,10 +171,18 @@ def measure(context) -> dict:
     with _Service(context) as service:
         try:
             for setting, (command, extra_env, _) in SETTINGS.items():
-                apps[setting] = service.start_app(command, extra_env)
+                if setting == WITH_TOKEN:
+                    apps[setting] = service.start_app_with_tokens()
+                else:
+                    apps[setting] = service.start_app(command, extra_env)
             apps[PEER] = service.start_peer(peer_image)
-            for subject, (_, base) in apps.items():  # warm-up, not counted
-                _wrk(base + _route(subject, next(iter(ENDPOINTS)))[0], None, 8, 1)
+            # The migrations ran on the database before the oidc project's: it has its own too.
+            docker("run", "--rm", "--network", service.network, *service.env, context.oidc_project_image,
+                   "python", "manage.py", "db", "upgrade")
+            bearer = f"Authorization: Bearer {issuer.token(service.issuer, 'todos:read todos:write', ttl='1d')}"
+            headers = {subject: ((bearer,) if subject == WITH_TOKEN else ()) for subject in apps}
+            for subject, (_, base) in apps.items():  # warm-up, not counted (the first token fetches the keys)
+                _wrk(base + _route(subject, next(iter(ENDPOINTS)))[0], None, 8, 1, headers[subject])
             for _ in range(context.runs):
                 for endpoint in ENDPOINTS:
                     for concurrency in concurrencies:
@@ -167,7 +190,8 @@ def measure(context) -> dict:
                             if (subject, endpoint, concurrency) not in runs:
                                 continue
                             path, body = _route(subject, endpoint)
-                            runs[subject, endpoint, concurrency].append(_wrk(base + path, body, concurrency, seconds))
+                            runs[subject, endpoint, concurrency].append(
+                                _wrk(base + path, body, concurrency, seconds, headers[subject]))
         finally:
             for app, _ in apps.values():
                 docker("rm", "--force", app, check=False)
@@ -180,6 +204,10 @@ def measure(context) -> dict:
             baseline = figures[f"{PEER} | {rest}"]
             figure["rps_vs_peer"] = round(figure["rps"] / baseline["rps"], 2)
             figure["p99_vs_peer"] = round(figure["p99_ms"] / baseline["p99_ms"], 2)
+    for c in concurrencies:
+        with_token = figures[f"{WITH_TOKEN} | {GET_BY_ID[0]} | {c}"]
+        without = figures[f"{SHALLOT} | {GET_BY_ID[0]} | {c}"]
+        with_token["token_cost"] = round(1 - with_token["rps"] / without["rps"], 3)
     figures[PEER_COMMAND] = {"command": " ".join(service.peer_command), "source": str(peer.SOURCE)}
     return figures
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import issuer
 from tests.e2e.docker_helpers import Http, docker, published_port, unique, wait_for_http
 from tests.e2e.loaded_stack import loaded_stack
 
@@ -111,56 +112,30 @@ def service(project_image, postgres_image, tmp_path_factory):
     private network: the service's URL (its requests carry a token for every scope), a token,
     and what `start_service` needs to start another instance beside it."""
     network, db, app = unique("shallot-e2e-net"), unique("shallot-e2e-db"), unique("shallot-e2e-app")
-    issuer = unique("shallot-e2e-issuer")
+    token_issuer = unique("shallot-e2e-issuer")
     password = secrets.token_urlsafe(16)
-    certificates = _issuer_certificate(tmp_path_factory.mktemp("issuer-tls"))
+    certificates = issuer.certificate(tmp_path_factory.mktemp("issuer-tls"))
     database_env = ["-e", "POSTGRES_USER=demo", "-e", f"POSTGRES_PASSWORD={password}", "-e", "POSTGRES_DB=demo"]
     app_env = [
         *database_env, "-e", f"POSTGRES_HOST={db}", "-e", "POSTGRES_PORT=5432", "-e", "APP_ENV=production",
         "-e", f"SECRET_KEY={secrets.token_urlsafe(48)}", "-e", f"CORS_ALLOWED_ORIGINS={ORIGIN}",
-        "-e", "WEB_CONCURRENCY=2", "-e", f"AUTH_ISSUER={ISSUER_URL}", "-e", f"AUTH_AUDIENCE={AUDIENCE}",
-        # The issuer's certificate is its own authority: the app trusts it as it would a real one.
-        "-e", "SSL_CERT_FILE=/run/issuer-tls/tls.crt", "-v", f"{certificates}:/run/issuer-tls:ro",
+        "-e", "WEB_CONCURRENCY=2", *issuer.app_options(certificates),
     ]
     docker("network", "create", network)
     try:
         docker("run", "-d", "--name", db, "--network", network, *database_env, postgres_image)
-        docker("run", "-d", "--name", issuer, "--network", network, "--network-alias", "issuer",
-               "-v", f"{certificates}:/run/issuer-tls:ro", "-e", "APP_ENV=development", project_image,
-               "shallot-dev-issuer", "serve", "--port", "9443", "--issuer", ISSUER_URL, "--key", ISSUER_KEY,
-               "--tls-cert", "/run/issuer-tls/tls.crt", "--tls-key", "/run/issuer-tls/tls.key")
+        issuer.start(token_issuer, network, project_image, certificates)
         _wait_for_postgres(db)
         migrated = docker("run", "--rm", "--network", network, *app_env, project_image,
                           "python", "manage.py", "db", "upgrade", check=False)
         assert migrated.returncode == 0, migrated.stderr
         base = start_service(app, network, app_env, project_image)
-        token = issuer_token(issuer, "todos:read todos:write")
-        yield {"http": Http(base, {"Authorization": f"Bearer {token}"}), "token": token, "issuer": issuer,
+        token = issuer.token(token_issuer, "todos:read todos:write")
+        yield {"http": Http(base, {"Authorization": f"Bearer {token}"}), "token": token, "issuer": token_issuer,
                "app": app, "db": db, "network": network, "env": app_env, "image": project_image}
     finally:
-        docker("rm", "--force", "--volumes", app, issuer, db, check=False)
+        docker("rm", "--force", "--volumes", app, token_issuer, db, check=False)
         docker("network", "rm", network, check=False)
-
-
-ISSUER_URL = "https://issuer:9443"
-ISSUER_KEY = "/tmp/dev-issuer-key.json"  # noqa: S108 - inside the issuer's container
-AUDIENCE = "demo-api"
-
-
-def issuer_token(issuer: str, scopes: str, audience: str = AUDIENCE) -> str:
-    """A token from the issuer container's key, as its `serve` signs them."""
-    return docker("exec", issuer, "shallot-dev-issuer", "token", "--issuer", ISSUER_URL, "--key", ISSUER_KEY,
-                  "--audience", audience, "--scopes", scopes).stdout.strip()
-
-
-def _issuer_certificate(folder: Path) -> Path:
-    """A self-signed certificate for the host name `issuer`, readable by the containers' user."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-keyout", folder / "tls.key", "-out", folder / "tls.crt", "-days", "2",
-                    "-subj", "/CN=issuer", "-addext", "subjectAltName=DNS:issuer"], check=True, capture_output=True)
-    for path in (folder, *folder.iterdir()):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return folder
 
 
 def _wait_for_postgres(container, timeout=60):

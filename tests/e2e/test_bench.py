@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from bench.sections.api import ENDPOINTS, PEER, PEER_COMMAND, SETTINGS
+from bench.sections.api import ENDPOINTS, PEER, PEER_COMMAND, SETTINGS, WITH_TOKEN
 from bench.sections.observability import SETTINGS as OBSERVABILITY_SETTINGS
 
 
@@ -31,6 +31,9 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert len(api) == loaded * 2, "each setting's endpoints and the peer's, at c8 and c32"
     assert all(figure["rps"] > 0 and figure["errors"] == 0 for figure in api.values())
     assert all(figure["rps_vs_peer"] > 0 for name, figure in api.items() if not name.startswith(PEER))
+    # No errors above: every request with a token was answered 200, none 401.
+    assert [name for name, figure in api.items() if "token_cost" in figure] == [
+        f"{WITH_TOKEN} | GET /v1/todos/<id> | {c}" for c in (8, 32)]
     assert "wsgi:app" in sections["api"][PEER_COMMAND]["command"] and "--threads=2" in sections["api"][PEER_COMMAND]["command"]
     assert {"inner loop: saved change to its first response", "make test (the whole suite)"} <= set(
         sections["devcontainer"])
@@ -45,4 +48,4 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     assert maintenance["failed reads"]["baseline"]["median"] > 0, "the stop-the-world run failed no read: no load?"
     assert maintenance["migration wall, container start included"]["median"] > 0
     table = (tmp_path / "latest.md").read_text()
-    assert "GET /v1/todos/<id>" in table and "against the peer" in table
+    assert "GET /v1/todos/<id>" in table and "against the peer" in table and "a token's cost" in table

@@ -10,7 +10,8 @@ import time
 import pytest
 from openapi_spec_validator import validate
 
-from tests.e2e.conftest import HTTP_PORT, ORIGIN, issuer_token
+from tests.e2e import issuer
+from tests.e2e.conftest import HTTP_PORT, ORIGIN
 from tests.e2e.docker_helpers import Http, docker, published_port, socket_group, unique, wait_for_http
 
 
@@ -259,14 +260,14 @@ def test_production_takes_the_issuers_tokens_over_https_and_refuses_the_rest(ser
     and keys fetched by the app): a token with the scope passes, a token without it is 403, no
     token or a token for another audience is 401, and the health checks need none."""
     http = service["http"]
-    reader = {"Authorization": f"Bearer {issuer_token(service['issuer'], 'todos:read')}"}
+    reader = {"Authorization": f"Bearer {issuer.token(service['issuer'], 'todos:read')}"}
     assert http.request("GET", "/v1/todos", headers=reader)[0] == 200
     status, headers, body = http.request("POST", "/v1/todos", {"title": "not mine to write"}, headers=reader)
     assert (status, body["error"]["code"]) == (403, "insufficient_scope")
     assert 'error="insufficient_scope"' in headers["WWW-Authenticate"]
     status, headers, _ = http.request("GET", "/v1/todos", headers={"Authorization": None})
     assert (status, headers["WWW-Authenticate"]) == (401, 'Bearer realm="api"')
-    elsewhere = {"Authorization": f"Bearer {issuer_token(service['issuer'], 'todos:read', audience='another-api')}"}
+    elsewhere = {"Authorization": f"Bearer {issuer.token(service['issuer'], 'todos:read', audience='another-api')}"}
     status, headers, _ = http.request("GET", "/v1/todos", headers=elsewhere)
     assert status == 401 and 'error="invalid_token"' in headers["WWW-Authenticate"]
     for path in ("/healthz", "/readyz", "/openapi.json"):
