@@ -99,6 +99,8 @@ class _Service:
 
     def __enter__(self):
         docker("network", "create", self.network)
+        if self.context.oidc_project_image is None:
+            self.context.build_oidc_project(f"shallot-bench/demo-api-oidc:{os.getpid()}")
         self.certificates = issuer.certificate(self.context.workspace("issuer-tls"))
         self.issuer = unique("shallot-bench-issuer")
         issuer.start(self.issuer, self.network, self.context.oidc_project_image, self.certificates)
@@ -163,7 +165,6 @@ def measure(context) -> dict:
     seconds = 1 if context.quick else 2
     peer_image = f"shallot-bench/peer:{os.getpid()}"
     peer.build_image(context, peer_image)
-    context.build_oidc_project(f"shallot-bench/demo-api-oidc:{os.getpid()}")
     apps = {}
     loads = {**{subject: endpoints for subject, (_, _, endpoints) in SETTINGS.items()}, PEER: None}
     runs = {(subject, endpoint, c): [] for subject, endpoints in loads.items() for endpoint in endpoints or ENDPOINTS
