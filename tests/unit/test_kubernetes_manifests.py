@@ -47,14 +47,25 @@ def production(project):
     return kustomize(project / "deploy/kubernetes/overlays/production")
 
 
-def one(objects, kind):
-    found = [item for item in objects if item["kind"] == kind]
-    assert len(found) == 1, f"{len(found)} objects of kind {kind}"
+def one(objects, kind, component=None):
+    """The one object of KIND (and of that app.kubernetes.io/component)."""
+    found = [item for item in objects if item["kind"] == kind
+             and (component is None or item["metadata"]["labels"]["app.kubernetes.io/component"] == component)]
+    assert len(found) == 1, f"{len(found)} objects of kind {kind} ({component or 'any component'})"
     return found[0]
 
 
+def api(objects):
+    return one(objects, "Deployment", "api")
+
+
+def worker(objects):
+    return one(objects, "Deployment", "worker")
+
+
 def pod_specs(objects):
-    return {kind: one(objects, kind)["spec"]["template"]["spec"] for kind in ("Deployment", "Job")}
+    workloads = {"api": api(objects), "worker": worker(objects), "migrate": one(objects, "Job")}
+    return {name: workload["spec"]["template"]["spec"] for name, workload in workloads.items()}
 
 
 def only_container(pod_spec):
@@ -70,21 +81,22 @@ def release_tag(project):
 
 def test_every_object_is_valid_for_the_stated_kubernetes_version(rendered, project):
     kinds = sorted(item["kind"] for item in rendered)
-    assert kinds == ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Job", "PodDisruptionBudget", "Service"]
+    assert kinds == ["ConfigMap", "Deployment", "Deployment", "HorizontalPodAutoscaler", "Job", "PodDisruptionBudget",
+                     "Service"]
     for item in rendered:
         kubernetes_validate.validate(item, KUBERNETES_VERSION, strict=True)
     assert f"Kubernetes {KUBERNETES_VERSION}" in (project / "deploy/kubernetes/README.md").read_text()
 
 
 def test_the_validator_rejects_what_kubernetes_would(production):
-    deployment = one(production, "Deployment")
+    deployment = api(production)
     misspelt = {**deployment, "spec": {**deployment["spec"], "replica": 3}}
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(misspelt, KUBERNETES_VERSION, strict=True)
 
 
 def test_a_rollout_never_drops_below_the_desired_count(rendered):
-    deployment, hpa = one(rendered, "Deployment"), one(rendered, "HorizontalPodAutoscaler")
+    deployment, hpa = api(rendered), one(rendered, "HorizontalPodAutoscaler")
     assert deployment["spec"]["strategy"]["type"] == "RollingUpdate"
     assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] in (0, "0%")
     # The autoscaler owns the count: a `replicas` here would reset it on every apply.
@@ -94,7 +106,7 @@ def test_a_rollout_never_drops_below_the_desired_count(rendered):
 
 
 def test_the_probes_ask_the_health_endpoints_on_the_http_port(rendered):
-    app = only_container(one(rendered, "Deployment")["spec"]["template"]["spec"])
+    app = only_container(api(rendered)["spec"]["template"]["spec"])
     assert app["ports"] == [{"name": "http", "containerPort": HTTP_PORT}]
     paths = {probe: app[probe]["httpGet"] for probe in ("startupProbe", "livenessProbe", "readinessProbe")}
     assert paths == {
@@ -134,7 +146,7 @@ def test_a_pod_stops_gracefully_within_its_grace_period(rendered):
     # nginx stops first, and finishes the requests it holds: gunicorn ends any after its
     # graceful timeout.
     stopwaitsecs = supervisor.getint("program:nginx", "stopwaitsecs")
-    pod_spec = one(rendered, "Deployment")["spec"]["template"]["spec"]
+    pod_spec = api(rendered)["spec"]["template"]["spec"]
     pre_stop = only_container(pod_spec)["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
     gunicorn = (serving / "gunicorn_config.py").read_text()
@@ -167,7 +179,7 @@ def test_settings_come_from_the_config_map_and_secrets_from_mounted_files(render
 
 
 def test_the_migrate_job_runs_once_and_cleans_up(rendered):
-    job, deployment = one(rendered, "Job"), one(rendered, "Deployment")
+    job, deployment = one(rendered, "Job"), api(rendered)
     assert job["spec"]["backoffLimit"] == 0
     assert job["spec"]["ttlSecondsAfterFinished"] > 0
     pod_spec = job["spec"]["template"]["spec"]
@@ -179,7 +191,8 @@ def test_the_migrate_job_runs_once_and_cleans_up(rendered):
 
 def test_the_release_names_the_image_and_the_migrate_job(production, project):
     tag = release_tag(project)
-    assert only_container(one(production, "Deployment")["spec"]["template"]["spec"])["image"].endswith(f":{tag}")
+    for deployment in (api(production), worker(production)):
+        assert only_container(deployment["spec"]["template"]["spec"])["image"].endswith(f":{tag}")
     assert one(production, "Job")["metadata"]["name"] == f"{PROJECT}-migrate-{tag}"
 
 
@@ -193,7 +206,7 @@ def test_a_new_tag_in_the_overlay_is_a_new_migrate_job(project, tmp_path):
 
 
 def test_the_service_budget_and_autoscaler_target_the_deployment(rendered):
-    deployment = one(rendered, "Deployment")
+    deployment = api(rendered)
     pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
     selector = deployment["spec"]["selector"]["matchLabels"]
     assert selector.items() <= pod_labels.items()
@@ -203,8 +216,28 @@ def test_the_service_budget_and_autoscaler_target_the_deployment(rendered):
     assert service["spec"]["ports"][0]["targetPort"] == "http"
     target = one(rendered, "HorizontalPodAutoscaler")["spec"]["scaleTargetRef"]
     assert target == {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment["metadata"]["name"]}
-    job_labels = one(rendered, "Job")["spec"]["template"]["metadata"]["labels"]
-    assert not selector.items() <= job_labels.items()  # the migrator never receives traffic
+    for other in (one(rendered, "Job"), worker(rendered)):  # never receive traffic
+        assert not selector.items() <= other["spec"]["template"]["metadata"]["labels"].items()
+
+
+def test_the_worker_runs_shallot_worker_from_the_apis_image_probed_on_its_metrics_port(rendered):
+    deployment = worker(rendered)
+    container = only_container(deployment["spec"]["template"]["spec"])
+    assert container.get("command", []) + container.get("args", []) == ["shallot-worker"]
+    assert container["image"] == only_container(api(rendered)["spec"]["template"]["spec"])["image"]
+    assert container["ports"] == [{"name": "metrics", "containerPort": 9100}]  # WORKER_METRICS_PORT's default
+    probes = {probe: container[probe]["httpGet"] for probe in ("startupProbe", "livenessProbe")}
+    assert probes == {probe: {"path": "/healthz", "port": "metrics"} for probe in probes}
+    assert deployment["spec"]["replicas"] >= 2
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    assert selector.items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+
+
+def test_a_worker_finishes_its_jobs_within_its_grace_period(rendered):
+    # On SIGTERM the jobs in hand get WORKER_SHUTDOWN_TIMEOUT to finish, then go back to their queue.
+    shutdown_timeout = float(one(rendered, "ConfigMap")["data"]["WORKER_SHUTDOWN_TIMEOUT"])
+    pod_spec = worker(rendered)["spec"]["template"]["spec"]
+    assert pod_spec["terminationGracePeriodSeconds"] > shutdown_timeout
 
 
 def test_the_readme_documents_the_hook_annotations(project):

@@ -50,6 +50,7 @@ def test_rendered_devcontainer_json_follows_the_devcontainer_schema(project):
     for compose_file in document["dockerComposeFile"]:
         assert (project / ".devcontainer" / compose_file).is_file(), compose_file
     assert set(document["runServices"]) <= set(yaml.safe_load((project / "compose.yaml").read_text())["services"])
+    assert "worker" in document["runServices"], "the jobs run in the devcontainer's stack too"
 
 
 def test_a_bad_document_is_caught_by_the_schemas():

@@ -1,7 +1,7 @@
 """A project's Docker Swarm stack (deploy/swarm/): both files follow the Compose Specification,
 the stack keeps what the project's README promises (three replicas rolled start-first behind a
-health check, secrets as files, the migrator as a one-shot job), and the override for engines
-without IPVS changes nothing but how the tasks are reached."""
+health check, secrets as files, the job worker as compose runs it, the migrator as a one-shot
+job), and the override for engines without IPVS changes nothing but how the tasks are reached."""
 
 import subprocess
 
@@ -73,12 +73,12 @@ def test_a_task_stops_within_its_grace_period(stack, project):
 
 
 def test_secrets_are_swarm_secrets_mounted_as_files(stack, project):
-    for name in ("app", "migrate", "db"):
+    for name in ("app", "worker", "migrate", "db"):
         service = stack["services"][name]
         assert "postgres_password" in service["secrets"], name
         assert service["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password", name
         assert "POSTGRES_PASSWORD" not in service["environment"], name
-    for name in ("app", "migrate"):
+    for name in ("app", "worker", "migrate"):
         assert stack["services"][name]["environment"]["SECRET_KEY_FILE"] == "/run/secrets/secret_key"
     assert not {"POSTGRES_PASSWORD", "SECRET_KEY"} & set(settings(project))
     for secret in stack["secrets"].values():
@@ -96,12 +96,26 @@ def test_the_migrator_is_a_one_shot_job_running_what_compose_runs(stack, project
     assert "ports" not in migrate
 
 
+def test_the_worker_runs_what_compose_runs_behind_its_health_check_and_stops_in_its_grace_period(stack, project):
+    worker, app = stack["services"]["worker"], stack["services"]["app"]
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    assert worker["command"] == compose["services"]["worker"]["command"] == ["shallot-worker"]
+    assert worker["image"] == app["image"] and worker["env_file"] == app["env_file"]
+    assert "ports" not in worker, "nothing calls it; its /metrics are on the stack's network"
+    assert worker["deploy"]["replicas"] >= 2 and worker["deploy"]["update_config"]["order"] == "start-first"
+    health = worker["healthcheck"]
+    assert health["test"][0] == "CMD" and "http://127.0.0.1:9100/healthz" in health["test"][-1]
+    assert health["test"] == compose["services"]["worker"]["healthcheck"]["test"]
+    # On SIGTERM the jobs in hand get WORKER_SHUTDOWN_TIMEOUT to finish, then go back to their queue.
+    assert int(worker["stop_grace_period"].rstrip("s")) > float(settings(project)["WORKER_SHUTDOWN_TIMEOUT"])
+
+
 def test_the_services_run_in_production_on_a_read_only_root(stack, project):
     assert settings(project)["APP_ENV"] == "production"
     # The token issuer's settings, from the same file; empty until set, so production refuses to start.
     assert (settings(project)["AUTH_ISSUER"], settings(project)["AUTH_AUDIENCE"]) == ("", "")
     assert stack["services"]["app"]["env_file"] == "stack.env"
-    for name in ("app", "migrate"):
+    for name in ("app", "worker", "migrate"):
         service = stack["services"][name]
         assert service["read_only"] is True, name
         assert {"type": "tmpfs", "target": "/tmp"} in service["volumes"], name
