@@ -48,7 +48,7 @@ class Stack:
     def __init__(self, project: Path, env: dict):
         self.project, self.env = project, env
         self.base = f"http://127.0.0.1:{env['HTTP_PORT']}"
-        self.head = "0001"
+        self.head = "0002"  # the example's migrations: the todos, then the job queue
         self.seed_rows = 0
 
     def make(self, *targets):

@@ -25,6 +25,7 @@ from tests.e2e.docker_helpers import docker, stack_environment, unique
 from tests.e2e.loaded_stack import EXPAND_MIGRATION
 
 REPLICAS = 3
+WORKERS = 2  # the job worker's replicas: instances that acknowledge a window too
 SEED_ROWS = 20_000
 LOAD_SCRIPT = Path(__file__).with_name("swarm_load.py")
 LOAD_THREADS = 6  # swarm_load.THREADS: at most one request open per thread at any moment
@@ -200,8 +201,8 @@ def _build_release(stack, workspace):
     """The next release: the same image with an expand migration (a column and its index)."""
     context = workspace / "release"
     (context / "versions").mkdir(parents=True)
-    migration = EXPAND_MIGRATION.format(revision="0002", down_revision="0001", column="note", extra="pass")
-    (context / "versions/0002_add_note.py").write_text(migration)
+    migration = EXPAND_MIGRATION.format(revision="0003", down_revision="0002", column="note", extra="pass")
+    (context / "versions/0003_add_note.py").write_text(migration)
     (context / "Dockerfile").write_text(f"FROM {stack.env['APP_IMAGE']}\nCOPY versions/ migrations/versions/\n")
     docker("build", "--quiet", "--tag", stack.release, str(context))
 
@@ -227,13 +228,14 @@ def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in
         stack.make("swarm-migrate", f"image={stack.release}")
         time.sleep(2)
     window = stack.last_window()
-    assert (window["outcome"], window["revision"]) == ("completed", "0002"), window
-    assert stack.sql("SELECT version_num FROM alembic_version") == "0002"
-    # Every replica's one worker saw the window before anything was applied.
-    assert window["instances"] == REPLICAS, window
+    assert (window["outcome"], window["revision"]) == ("completed", "0003"), window
+    assert stack.sql("SELECT version_num FROM alembic_version") == "0003"
+    # Every replica's one worker, and each job worker, saw the window before anything was applied.
+    assert window["instances"] == REPLICAS + WORKERS, window
     assert window["propagation_ms"] is not None, window
-    replicas = {container[:12] for container in stack.containers("app")}
-    assert {instance.split(":")[0] for instance in acknowledged.seen} <= replicas, acknowledged.seen
+    replicas = {container[:12] for container in stack.containers("app") + stack.containers("worker")}
+    hosts = {instance.removeprefix("worker:").split(":")[0] for instance in acknowledged.seen}
+    assert hosts <= replicas, acknowledged.seen
 
     reads = [r for r in load.records if r["kind"] != "write"]
     assert reads and not [r for r in reads if r["status"] != 200], load.classes()
@@ -253,7 +255,7 @@ def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in
 
     latencies = ", ".join(f"{ms:.0f}" for ms in sorted(acknowledged.seen.values())) or "-"
     print(f"\nswarm migrate: window {window['ended'] - window['started']:.2f}s, seen by {window['instances']} "
-          f"in {window['propagation_ms']:.0f} ms (sampled while open, {len(acknowledged.seen)} of {REPLICAS}: "
+          f"in {window['propagation_ms']:.0f} ms (sampled while open, {len(acknowledged.seen)} of {REPLICAS + WORKERS}: "
           f"{latencies} ms); "
           f"answers {load.classes()}; failed reads 0 (in the window and outside); writes refused "
           f"{len(refused)}, all inside the window, and 0 failed outside it")
