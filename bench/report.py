@@ -37,7 +37,7 @@ def markdown(results: dict) -> str:
     for name, image in results["sections"].get("images", {}).items():
         lines.append(f"| {name} (`{image['image']}`) | {image['size_mb']:g} | {image['layers']} |")
     lines += ["", "| figure | median | min | max | unit | baseline | ratio |", "|---|---|---|---|---|---|---|"]
-    for section in ("render", "project_build", "stack", "devcontainer", "maintenance"):
+    for section in ("render", "project_build", "stack", "devcontainer", "maintenance", "jobs"):
         for name, figure in results["sections"].get(section, {}).items():
             if "median" in figure:
                 lines.append(_timing_row(f"{section}: {name}", figure))

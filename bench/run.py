@@ -22,7 +22,7 @@ from pathlib import Path
 from bench import report
 from bench.context import REPO, Context
 from bench.sections import (
-    api, devcontainer, images, maintenance, observability, project_build, render, stack,
+    api, devcontainer, images, jobs, maintenance, observability, project_build, render, stack,
 )
 
 # Where a full run's tables go, between the markers report.TABLES_START and TABLES_END.
@@ -36,6 +36,7 @@ SECTIONS = {
     "api": api,
     "observability": observability,
     "maintenance": maintenance,
+    "jobs": jobs,
     "images": images,
 }
 

@@ -21,7 +21,10 @@ def test_the_quick_benchmark_produces_every_figure(image, postgres_image, repo, 
     results = json.loads((tmp_path / "latest.json").read_text())
     sections = results["sections"]
     assert set(sections) == {"render", "project_build", "stack", "devcontainer", "api", "observability",
-                             "maintenance", "images"}
+                             "maintenance", "jobs", "images"}
+    jobs = sections["jobs"]
+    assert jobs["jobs per second, 1 worker"]["median"] > 0 and jobs["jobs per second, 2 workers"]["median"] > 0
+    assert "enqueue cost inside a request" in jobs
     timings = [figure for name in ("render", "project_build", "stack", "devcontainer")
                for figure in sections[name].values()]
     assert all(figure["median"] > 0 and figure["runs"] == 1 for figure in timings)
