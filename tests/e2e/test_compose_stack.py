@@ -1,5 +1,6 @@
 """The rendered project's compose stack from a plain terminal: its Makefile drives
-compose (whichever of `docker compose` / `docker-compose` this machine has)."""
+compose (whichever of `docker compose` / `docker-compose` this machine has), and `make up`
+runs the job worker beside the service."""
 
 import json
 import secrets
@@ -37,7 +38,7 @@ def stack(image, postgres_image, tmp_path, module_images):
 
 def sign_in(make, http):
     """The requests carry `make token`'s token from now on: the stack's development issuer's."""
-    token = make("token").stdout
+    token = make("--no-print-directory", "token").stdout
     assert token.count(".") == 2 and token.endswith("\n") and "\n" not in token[:-1], token
     http.headers["Authorization"] = f"Bearer {token.strip()}"
 
@@ -53,11 +54,16 @@ def test_up_migrate_use_down_up_keeps_the_data(stack):
     sign_in(make, http)
     status, _, created = http.request("POST", "/v1/todos", {"title": "survive a restart"})
     assert status == 201 and created["created_by"] == "alice"
+    status, _, completed = http.request("PATCH", f"/v1/todos/{created['id']}", {"done": True})
+    assert status == 200 and completed["done"] is True
+    # The job the completion enqueued, in its transaction, run by the stack's worker.
+    told = f"todo {created['id']} completed: survive a restart"
+    _wait_for(lambda: told in service_logs(project, "worker"), timeout=10)
     make("down")
     make("up")
     status, _, fetched = http.request("GET", f"/v1/todos/{created['id']}")
-    assert status == 200 and fetched == created, "the token outlives a restart: the issuer kept its key"
-    reader = make("token", "sub=bob", "scopes=todos:read", "ttl=5m").stdout.strip()
+    assert status == 200 and fetched == completed, "the token outlives a restart: the issuer kept its key"
+    reader = make("--no-print-directory", "token", "sub=bob", "scopes=todos:read", "ttl=5m").stdout.strip()
     status, headers, _ = http.request("POST", "/v1/todos", {"title": "no"}, headers={"Authorization": f"Bearer {reader}"})
     assert status == 403 and 'scope="todos:write"' in headers["WWW-Authenticate"]
 
@@ -143,12 +149,16 @@ def test_make_ups_service_serves_saved_code_and_shows_code_that_does_not_parse(s
     constants.write_text(original.replace("DEFAULT_PAGE_SIZE = 20", "DEFAULT_PAGE_SIZE = 24"))
     _wait_for(lambda: page_size() == 24)
 
-    (app,) = docker("ps", "--quiet", "--filter", f"label=com.docker.compose.project.working_dir={project}",
-                    "--filter", "label=com.docker.compose.service=app").stdout.split()
-    result = docker("logs", app)
-    logs = result.stdout + result.stderr
+    logs = service_logs(project, "app")
     assert logs.count("code changed under /app/src; reloading the workers") >= 3, logs[-3000:]
     assert logs.count("Starting gunicorn") == 1, "the master restarted"
+
+
+def service_logs(project, service):
+    (container,) = docker("ps", "--quiet", "--filter", f"label=com.docker.compose.project.working_dir={project}",
+                          "--filter", f"label=com.docker.compose.service={service}").stdout.split()
+    result = docker("logs", container)
+    return result.stdout + result.stderr
 
 
 def _wait_for(condition, timeout=60):
