@@ -151,9 +151,17 @@ class _Service:
                                  READ_SETTINGS).stdout.strip().splitlines()[-1])
 
     def start_app_with_tokens(self) -> tuple[str, str]:
-        """The --auth oidc project's app, taking the issuer's tokens."""
+        """The --auth oidc project's app, taking the issuer's tokens, on a database of its own
+        (its migrations are the other's and one more), seeded alike."""
+        database = ["-e", "POSTGRES_DB=bench_oidc"]
+        docker("exec", self.db, "psql", "-U", "postgres", "-c", "CREATE DATABASE bench_oidc")
+        docker("run", "--rm", "--network", self.network, *self.env, *database, self.context.oidc_project_image,
+               "python", "manage.py", "db", "upgrade")
+        docker("exec", self.db, "psql", "-U", "postgres", "-d", "bench_oidc", "-c",
+               f"INSERT INTO todos (title, done, created_at) SELECT 'seed ' || n, false, now() "
+               f"FROM generate_series(1, {SEEDED_TODOS}) AS n")
         return self.start_app(None, image=self.context.oidc_project_image,
-                              options=issuer.app_options(self.certificates))
+                              options=[*issuer.app_options(self.certificates), *database])
 
     def __exit__(self, *_):
         docker("rm", "--force", "--volumes", self.db, self.issuer, check=False)
@@ -177,9 +185,6 @@ def measure(context) -> dict:
                 else:
                     apps[setting] = service.start_app(command, extra_env)
             apps[PEER] = service.start_peer(peer_image)
-            # The migrations ran on the database before the oidc project's: it has its own too.
-            docker("run", "--rm", "--network", service.network, *service.env, context.oidc_project_image,
-                   "python", "manage.py", "db", "upgrade")
             bearer = f"Authorization: Bearer {issuer.token(service.issuer, 'todos:read todos:write', ttl='1d')}"
             headers = {subject: ((bearer,) if subject == WITH_TOKEN else ()) for subject in apps}
             for subject, (_, base) in apps.items():  # warm-up, not counted (the first token fetches the keys)
