@@ -101,6 +101,8 @@ def test_the_worker_runs_what_compose_runs_behind_its_health_check_and_stops_in_
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     assert worker["command"] == compose["services"]["worker"]["command"] == ["shallot-worker"]
     assert worker["image"] == app["image"] and worker["env_file"] == app["env_file"]
+    # An init as process 1: a SIGTERM that comes while the worker starts stops it, not the grace period.
+    assert worker["init"] is True and compose["services"]["worker"]["init"] is True
     assert "ports" not in worker, "nothing calls it; its /metrics are on the stack's network"
     assert worker["deploy"]["replicas"] >= 2 and worker["deploy"]["update_config"]["order"] == "start-first"
     health = worker["healthcheck"]
