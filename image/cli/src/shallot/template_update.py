@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from shallot import git, uv
 from shallot.errors import ShallotError
+from shallot.migration_chain import chain_added_migrations
 from shallot.moved import where_now
 from shallot.release_diff import ReleaseDiff, Renders, compare, rendered
 from shallot.releases import Project
@@ -45,6 +46,7 @@ def update_project(
     outcome.relock()
     outcome.find_conflicts()
     outcome.sort_changes()
+    outcome.chained = chain_added_migrations(folder, outcome.changes["added"])
     new = outcome.changes["added"] + [now for _, now in outcome.renamed]
     if new:
         git.run(folder, "add", "--intent-to-add", "--", *new)
@@ -102,6 +104,7 @@ class Outcome:
         self.renamed: list[tuple[str, str]] = []  # (old path, new path)
         self.carried: set[str] = set()  # the old paths whose changes went to the new path
         self.gone: set[str] = set()  # paths a conflict or a rename stands for, in no other list
+        self.chained: list[str] = []  # the release's migrations put after the project's own
 
     @property
     def kept_deleted(self) -> list[str]:

@@ -122,6 +122,8 @@ def _report(opening: str, outcome: Outcome) -> None:
         _list(f"{kind} ({len(names)}):", names)
     _list(f"kept deleted ({len(outcome.kept_deleted)}): this project deleted them, shallot {wanted} changed them",
           outcome.kept_deleted)
+    _list(f"after this project's migrations ({len(outcome.chained)}): the release's, renumbered and chained",
+          outcome.chained)
     if outcome.env_example_changed:
         click.echo("note: .env.example changed and .env, which git does not track, did not: "
                    "`git diff .env.example` shows what to copy")
