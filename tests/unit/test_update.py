@@ -189,12 +189,10 @@ def _commit_all(folder: Path, message: str) -> None:
     _git(folder, "commit", "--quiet", "-m", message)
 
 
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory) -> Path:
-    """The template's history: one tagged commit per release."""
-    history = tmp_path_factory.mktemp("history")
+def _history(history: Path, releases: dict[str, dict[str, str]]) -> Path:
+    """A template's history: one tagged commit per release."""
     _git(history, "init", "--quiet", "--initial-branch=main")
-    for version, files in RELEASES.items():
+    for version, files in releases.items():
         _git(history, "rm", "--quiet", "-r", "--ignore-unmatch", ".")
         for name, text in files.items():
             (history / name).parent.mkdir(parents=True, exist_ok=True)
@@ -202,6 +200,11 @@ def releases(tmp_path_factory) -> Path:
         _commit_all(history, f"shallot {version}")
         _git(history, "tag", f"v{version}")
     return history
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory) -> Path:
+    return _history(tmp_path_factory.mktemp("history"), RELEASES)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -351,16 +354,7 @@ AUTH_RELEASES = {
 
 @pytest.fixture(scope="module")
 def auth_releases(tmp_path_factory) -> Path:
-    history = tmp_path_factory.mktemp("auth-history")
-    _git(history, "init", "--quiet", "--initial-branch=main")
-    for version, files in AUTH_RELEASES.items():
-        _git(history, "rm", "--quiet", "-r", "--ignore-unmatch", ".")
-        for name, text in files.items():
-            (history / name).parent.mkdir(parents=True, exist_ok=True)
-            (history / name).write_text(text)
-        _commit_all(history, f"shallot {version}")
-        _git(history, "tag", f"v{version}")
-    return history
+    return _history(tmp_path_factory.mktemp("auth-history"), AUTH_RELEASES)
 
 
 def _auth_update(history: Path, project: Path, *options: str):
