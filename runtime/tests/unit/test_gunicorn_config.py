@@ -5,6 +5,7 @@ import runpy
 import subprocess
 import sys
 
+from shallot_runtime.code_changes import code_versions
 from shallot_runtime.serving import gunicorn_config
 
 # gunicorn's own setup of its logging, in a process of its own: it configures the root logger.
@@ -46,14 +47,14 @@ def test_gunicorn_sets_up_its_logging_with_it():
 
 def test_a_saved_added_or_removed_file_is_a_change(tmp_path):
     (tmp_path / "app.py").write_text("a = 1\n")
-    before = gunicorn_config._versions(tmp_path)
+    before = code_versions(tmp_path)
     (tmp_path / "app.py").write_text("a = 12\n")
-    saved = gunicorn_config._versions(tmp_path)
+    saved = code_versions(tmp_path)
     (tmp_path / "package").mkdir()
     (tmp_path / "package" / "new.py").touch()
-    added = gunicorn_config._versions(tmp_path)
+    added = code_versions(tmp_path)
     (tmp_path / "notes.txt").touch()  # not code
-    assert gunicorn_config._versions(tmp_path) == added
+    assert code_versions(tmp_path) == added
     (tmp_path / "app.py").unlink()
-    removed = gunicorn_config._versions(tmp_path)
+    removed = code_versions(tmp_path)
     assert len({repr(before), repr(saved), repr(added), repr(removed)}) == 4

@@ -5,7 +5,7 @@ import sys
 import threading
 from pathlib import Path
 
-from shallot_runtime.jobs.reload import Reloader, versions
+from shallot_runtime.jobs.reload import Reloader
 from tests.support.wait import wait_until
 
 # A stand-in for the worker: it says when it is ready and when it got SIGTERM, and exits 0.
@@ -44,14 +44,3 @@ def test_a_saved_file_starts_a_new_worker_and_the_old_one_gets_sigterm(tmp_path:
         thread.join(10)
     assert exit_code == [0]
     assert said.read_text() == "stopped", "SIGTERM was passed on"
-
-
-def test_versions_see_files_added_changed_and_removed(tmp_path: Path):
-    (tmp_path / "a.py").write_text("a")
-    before = versions(tmp_path)
-    (tmp_path / "b.py").write_text("b")
-    assert versions(tmp_path) != before
-    (tmp_path / "b.py").unlink()
-    assert versions(tmp_path) == before
-    (tmp_path / "notes.txt").write_text("not code")
-    assert versions(tmp_path) == before

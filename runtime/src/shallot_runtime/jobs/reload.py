@@ -11,22 +11,12 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from shallot_runtime.code_changes import code_versions
+
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2
 CHILD = "SHALLOT_WORKER_CHILD"  # set in the child's environment: it does not watch
-
-
-def versions(code: Path) -> dict[Path, tuple[int, int]]:
-    """Each Python file under `code`, with its modification time and size."""
-    found = {}
-    for path in code.rglob("*.py"):
-        try:
-            status = path.stat()
-        except FileNotFoundError:  # removed while being looked at: the next look sees it gone
-            continue
-        found[path] = (status.st_mtime_ns, status.st_size)
-    return found
 
 
 class Reloader:
@@ -44,10 +34,10 @@ class Reloader:
         if handle_signals:
             signal.signal(signal.SIGTERM, self._on_signal)
             signal.signal(signal.SIGINT, self._on_signal)
-        seen = versions(self._code)
+        seen = code_versions(self._code)
         self._start()
         while not self._stopping.wait(POLL_SECONDS):
-            current = versions(self._code)
+            current = code_versions(self._code)
             if current != seen:
                 seen = current
                 logger.info("worker: code changed under %s; starting a new worker", self._code)

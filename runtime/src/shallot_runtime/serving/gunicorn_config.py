@@ -22,6 +22,7 @@ import psycopg2  # noqa: F401
 import sqlalchemy.orm  # noqa: F401
 
 import shallot_runtime.web  # noqa: F401
+from shallot_runtime.code_changes import code_versions
 from shallot_runtime.web.json_logs import JsonFormatter, configure_logging
 from shallot_runtime.web.tracing import start_tracing
 
@@ -77,22 +78,11 @@ def when_ready(server: object) -> None:
 def _reload_on_change(code: Path) -> None:
     """Development: a graceful reload (HUP: new workers on the code as it is, the old ones
     finish their requests) as soon as a Python file under `code` is saved, added or removed."""
-    seen = _versions(code)
+    seen = code_versions(code)
     while True:
         time.sleep(RELOAD_POLL_SECONDS)
-        current = _versions(code)
+        current = code_versions(code)
         if current != seen:
             seen = current
             print(f"code changed under {code}; reloading the workers", file=sys.stderr, flush=True)
             os.kill(os.getpid(), signal.SIGHUP)
-
-
-def _versions(code: Path) -> dict[Path, tuple[int, int]]:
-    versions = {}
-    for path in code.rglob("*.py"):
-        try:
-            status = path.stat()
-        except FileNotFoundError:  # removed while being looked at: the next look sees it gone
-            continue
-        versions[path] = (status.st_mtime_ns, status.st_size)
-    return versions
