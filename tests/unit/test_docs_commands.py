@@ -154,3 +154,17 @@ def test_a_document_without_the_markers_is_refused_not_appended_to(tmp_path):
         report.write(results, tmp_path / "out", document)
     assert document.read_text() == "# Benchmarks\n"
     assert (tmp_path / "out" / "latest.json").is_file(), "the results are kept"
+
+
+PROJECT_README_MAX_LINES = 200
+
+
+@pytest.mark.parametrize("auth", ["oidc", "none"])
+def test_a_generated_projects_readme_is_short_and_its_docs_hold_the_rest(tmp_path, auth):
+    from tests.unit.test_new import shallot
+
+    assert shallot(tmp_path, "new", "short-api", "--defaults", "--no-git", "--auth", auth).returncode == 0
+    readme = (tmp_path / "short-api/README.md").read_text().splitlines()
+    assert len(readme) <= PROJECT_README_MAX_LINES, f"the project's README has {len(readme)} lines"
+    for link in re.findall(r"\]\((docs/[^)#]+)", "\n".join(readme)):
+        assert (tmp_path / "short-api" / link).is_file(), f"the README links to {link}, which does not exist"
