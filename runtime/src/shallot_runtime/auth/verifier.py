@@ -4,7 +4,9 @@ A token is accepted when its header's algorithm is on the allow-list and is its 
 is the issuer's (by kid), its signature verifies, and it has `exp`, `iss`, `aud` and `sub`,
 with `iss` the issuer, `aud` the audience (or holding it), and `exp`, `nbf` and `iat` right
 within `leeway` seconds. Anything else is `InvalidToken`; `KeysUnavailable` when the issuer's
-keys cannot be had.
+keys cannot be had. A token accepted once is accepted again from `VerifiedTokens` (verified.py)
+until its `exp`, for at most five minutes, without checking its signature again, as long as the
+issuer still publishes its key.
 """
 
 import base64
@@ -19,6 +21,7 @@ from shallot_runtime.auth.claims import Claims
 from shallot_runtime.auth.errors import InvalidToken, UnknownKey
 from shallot_runtime.auth.keys import IssuerKeys, KeySource
 from shallot_runtime.auth.settings import ACCEPTED_ALGORITHMS, DEFAULT_ALGORITHMS
+from shallot_runtime.auth.verified import VerifiedTokens
 
 if TYPE_CHECKING:
     from shallot_runtime.auth.settings import AuthSettings
@@ -45,6 +48,7 @@ class TokenVerifier:
         audience: str,
         algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
         leeway: float = 30,
+        verified: VerifiedTokens | None = None,
     ) -> None:
         self.algorithms = tuple(algorithms)
         refused = [name for name in self.algorithms if name not in ACCEPTED_ALGORITHMS]
@@ -55,6 +59,7 @@ class TokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        self.verified = verified if verified is not None else VerifiedTokens()
 
     @classmethod
     def from_settings(cls, settings: "AuthSettings") -> "TokenVerifier":
@@ -76,6 +81,20 @@ class TokenVerifier:
         )
 
     def verify(self, token: str) -> Claims:
+        found = self.verified.get(token)
+        if found is not None:
+            claims, kid = found
+            try:
+                self.keys.key(kid)
+            except UnknownKey:  # the issuer withdrew it: check the token again, and refuse it
+                self.verified.forget(token)
+            else:
+                return claims
+        claims, kid = self._check(token)
+        self.verified.keep(token, claims, kid)
+        return claims
+
+    def _check(self, token: str) -> tuple[Claims, str]:
         header = _unverified_header(token)
         algorithm = header.get("alg")
         if algorithm not in self.algorithms:
@@ -105,7 +124,7 @@ class TokenVerifier:
             raise InvalidToken(f"The token has no {error.claim} claim.") from None
         except exceptions.PyJWTError as error:
             raise InvalidToken(_description(error)) from None
-        return Claims.from_payload(payload)
+        return Claims.from_payload(payload), kid
 
 
 def _unverified_header(token: str) -> dict[str, Any]:
