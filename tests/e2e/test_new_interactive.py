@@ -75,12 +75,17 @@ def test_prompts_offer_defaults_from_the_name_and_take_typed_answers(image, work
     for prompt in ("Database name", "shallot image", "PostgreSQL image"):
         terminal.expect(prompt)
         terminal.type("\r")
+    terminal.expect("Authentication: oidc or none [oidc]:")
+    terminal.type("basic\r")
+    terminal.expect("not oidc")
+    terminal.type("none\r")
     terminal.expect("Next steps:")
     assert terminal.wait() == 0, terminal.screen
     answers = yaml.safe_load((workspace / "billing-api/.copier-answers.yml").read_text())
     assert answers["package_name"] == "billing_core"
     assert answers["author_name"] == "Ada Lovelace"
     assert answers["database_name"] == "billing_core"
+    assert answers["auth"] == "none"
 
 
 def test_ctrl_c_at_a_prompt_leaves_nothing_behind(image, workspace):

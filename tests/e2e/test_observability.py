@@ -112,7 +112,8 @@ def test_traces_reach_an_otlp_receiver_and_join_the_access_log(service):
                 "OTEL_SERVICE_NAME=demo-api", "OTEL_BSP_SCHEDULE_DELAY=100",
             ])
             request_id = unique("traced")
-            status, headers, _ = Http(base).request("GET", "/v1/todos", headers={"X-Request-ID": request_id})
+            http = Http(base, service["http"].headers)  # with the service's token
+            status, headers, _ = http.request("GET", "/v1/todos", headers={"X-Request-ID": request_id})
             assert status == 200
             assert not {"x-trace-id", "x-span-id"} & {name.lower() for name in headers}, headers
 
