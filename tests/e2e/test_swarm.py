@@ -72,7 +72,7 @@ class SwarmStack:
 
     def sql(self, statement):
         (db,) = self.containers("db")
-        return docker("exec", db, "psql", "-At", "-U", "postgres", "-d", "demo_api", "-c", statement).stdout.strip()
+        return docker("exec", db, "psql", "-At", "-U", "postgres", "-d", self.project.name.replace("-", "_"), "-c", statement).stdout.strip()
 
     def wait_for_replicas(self, image, gone=(), timeout=180):
         """Until REPLICAS containers of `image` are healthy and none of `gone` runs; the time then."""
