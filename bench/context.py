@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from bench.stats import timed
-from tests.e2e.docker_helpers import compose_command, docker
+from harness.docker import compose_command, docker
 
 REPO = Path(__file__).resolve().parents[1]
 SLOW_RUNS = 3

@@ -18,8 +18,8 @@ import time
 
 from bench import peer
 from bench.context import REPO
-from tests.e2e import issuer
-from tests.e2e.docker_helpers import docker, published_port, unique, wait_for_http
+from harness import issuer
+from harness.docker import docker, published_port, unique, wait_for_http
 
 REPORT_SCRIPT = REPO / "bench" / "wrk" / "report.lua"
 SEEDED_TODOS = 200

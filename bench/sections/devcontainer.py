@@ -8,8 +8,8 @@ import os
 
 from bench import inner_loop
 from bench.stats import repeat
-from tests.e2e.devcontainer_cli import DevContainer
-from tests.e2e.docker_helpers import free_port, unique, wait_for_http
+from harness.devcontainer import DevContainer
+from harness.docker import free_port, unique, wait_for_http
 
 TESTS = {
     "make test-unit (unit tests alone)": "make test-unit",

@@ -1,6 +1,6 @@
 """Image sizes and layer counts: shallot, its bases, and a generated project's image."""
 
-from tests.e2e.docker_helpers import docker
+from harness.docker import docker
 
 
 def _inspect(image: str) -> dict:

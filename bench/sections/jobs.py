@@ -14,7 +14,7 @@ import urllib.request
 
 from bench.sections.api import SEEDED_TODOS, _Service
 from bench.stats import summary
-from tests.e2e.docker_helpers import docker, unique
+from harness.docker import docker, unique
 
 QUICK_JOBS, JOBS = 200, 3000
 REQUESTS, QUICK_REQUESTS = 400, 40

@@ -7,8 +7,8 @@ column and an index built CONCURRENTLY) each run. Failed requests are every answ
 import time
 
 from bench.stats import summary, with_baseline
-from tests.e2e.docker_helpers import unique
-from tests.e2e.loaded_stack import SEED_ROWS, Load, loaded_stack, quantile
+from harness.docker import unique
+from harness.stack import SEED_ROWS, Load, loaded_stack, quantile
 
 QUICK_ROWS = 1_000
 

@@ -7,7 +7,7 @@ the spans it received from each, to show that tracing did export."""
 import re
 
 from bench.sections.api import _median_of, _Service, _wrk
-from tests.e2e.docker_helpers import docker, unique
+from harness.docker import docker, unique
 
 ENDPOINT = ("GET /v1/todos/<id>", "/v1/todos/1")
 OFF = "both off"

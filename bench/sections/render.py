@@ -6,7 +6,7 @@ import subprocess
 
 from bench.context import REPO
 from bench.stats import repeat, summary, with_baseline
-from tests.e2e.docker_helpers import docker
+from harness.docker import docker
 
 # Run inside the image: render RUNS projects in-process and print each render's seconds.
 RENDER_ALONE = """

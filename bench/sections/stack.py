@@ -8,7 +8,7 @@ import subprocess
 
 from bench import inner_loop
 from bench.stats import repeat
-from tests.e2e.docker_helpers import free_port, unique, wait_for_http
+from harness.docker import free_port, unique, wait_for_http
 
 
 DEV_FILES = ("compose.yaml", "compose.dev.yaml")  # `make up`'s, less the observability profile's

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import issuer
-from tests.e2e.docker_helpers import Http, docker, published_port, unique, wait_for_http
-from tests.e2e.loaded_stack import loaded_stack
+from harness import issuer
+from harness.docker import Http, docker, published_port, unique, wait_for_http
+from harness.stack import loaded_stack
 
 HOST_UID = 1234
 HTTP_PORT = 8000

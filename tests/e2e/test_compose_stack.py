@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import docker_run
-from tests.e2e.docker_helpers import Http, compose_command, docker, stack_environment
+from harness.docker import Http, compose_command, docker, stack_environment
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import time
 import urllib.error
 import urllib.request
 
-from tests.e2e.docker_helpers import unique
-from tests.e2e.loaded_stack import Load
+from harness.docker import unique
+from harness.stack import Load
 
 OUTAGE_SECONDS = 10
 RECOVERY_LIMIT_SECONDS = 5

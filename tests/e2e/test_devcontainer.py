@@ -9,8 +9,8 @@ import os
 import pytest
 
 from tests.e2e.conftest import HOST_UID, docker_run
-from tests.e2e.devcontainer_cli import DevContainer
-from tests.e2e.docker_helpers import Http, stack_environment, wait_for_http
+from harness.devcontainer import DevContainer
+from harness.docker import Http, stack_environment, wait_for_http
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import time
 import pytest
 from openapi_spec_validator import validate
 
-from tests.e2e import issuer
+from harness import issuer
 from tests.e2e.conftest import HTTP_PORT, ORIGIN
-from tests.e2e.docker_helpers import Http, docker, published_port, socket_group, unique, wait_for_http
+from harness.docker import Http, docker, published_port, socket_group, unique, wait_for_http
 
 
 

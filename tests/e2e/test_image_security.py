@@ -3,7 +3,7 @@
 import pytest
 
 from tests.e2e.conftest import docker_run
-from tests.e2e.docker_helpers import docker
+from harness.docker import docker
 from tests.e2e.secret_scan import files_with_secrets, settings_with_secrets
 
 

@@ -7,8 +7,8 @@ import re
 import subprocess
 import time
 
-from tests.e2e.docker_helpers import unique
-from tests.e2e.loaded_stack import Load
+from harness.docker import unique
+from harness.stack import Load
 
 TTL_SECONDS = 6
 

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from tests.e2e.conftest import docker_run, start_service
-from tests.e2e.docker_helpers import Http, compose_command, docker, free_port, unique
+from harness.docker import Http, compose_command, docker, free_port, unique
 from tests.e2e.otlp_receiver import OtlpReceiver
 
 PROMETHEUS_OFFICIAL_IMAGE = "prom/prometheus:v2.53.0"

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import docker_run
-from tests.e2e.docker_helpers import compose_command, unique
+from harness.docker import compose_command, unique
 from tests.unit.test_workflows import assert_github_folder_passes
 
 PROJECT = "ci-demo"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import HOST_UID, docker_run
-from tests.e2e.devcontainer_cli import DevContainer
-from tests.e2e.docker_helpers import compose_command, docker, stack_environment
+from harness.devcontainer import DevContainer
+from harness.docker import compose_command, docker, stack_environment
 
 HOST_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's system bundle
 PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from tests.e2e.conftest import HOST_UID, docker_run
-from tests.e2e.docker_helpers import Http, compose_command, docker, free_port, stack_environment
+from harness.docker import Http, compose_command, docker, free_port, stack_environment
 
 OLDER_RELEASE = "0.1.0"
 OLDER_RELEASE_COMMIT = "fab93b7"  # the commit 0.1.0 projects were made from

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import start_service
-from tests.e2e.docker_helpers import docker, unique
+from harness.docker import docker, unique
 
 LIMIT = 1024 * 1024  # MAX_CONTENT_LENGTH's default
 WORKER_TIMEOUT = 5  # what a sync worker would have waited for: no worker waits at all behind nginx

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.docker_helpers import docker, stack_environment, unique
-from tests.e2e.loaded_stack import EXPAND_MIGRATION
+from harness.docker import docker, stack_environment, unique
+from harness.stack import EXPAND_MIGRATION
 
 REPLICAS = 3
 WORKERS = 2  # the job worker's replicas: instances that acknowledge a window too

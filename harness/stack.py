@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.e2e.docker_helpers import compose_command, stack_environment
+from harness.docker import compose_command, stack_environment
 
 SEED_ROWS = 100_000
 LOAD_THREADS = 6

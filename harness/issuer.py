@@ -5,7 +5,7 @@ SSL_CERT_FILE. The e2e service and the benchmark run their production-profile ap
 import subprocess
 from pathlib import Path
 
-from tests.e2e.docker_helpers import docker
+from harness.docker import docker
 
 ISSUER_URL = "https://issuer:9443"
 ISSUER_KEY = "/tmp/dev-issuer-key.json"  # noqa: S108 - inside the issuer's container

@@ -5,7 +5,7 @@ import subprocess
 
 import yaml
 
-from tests.e2e.docker_helpers import compose_command, docker
+from harness.docker import compose_command, docker
 
 
 class DevContainer:
