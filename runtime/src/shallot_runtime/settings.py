@@ -9,6 +9,7 @@ APP_ENV picks a profile: development, test or production (the default, so that a
 variable fails safe). Production refuses the development defaults.
 """
 
+import importlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -196,6 +197,16 @@ def load_settings(settings_class: type[Settings], *, database_only: bool = False
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+def load_named_settings(target: str, *, database_only: bool = False) -> ServiceSettings:
+    """The project's settings class named MODULE:NAME (src.config:Settings), loaded and checked
+    as `load_settings` does: what the runtime's commands check before they start."""
+    module, _, name = target.partition(":")
+    settings_class = getattr(importlib.import_module(module), name, None)
+    if not (isinstance(settings_class, type) and issubclass(settings_class, ServiceSettings)):
+        raise ConfigError([f"{target} is not a settings class (a ServiceSettings)"])
+    return load_settings(settings_class, database_only=database_only)
 
 
 def _secret(name: str, value: str, path: Path | None) -> str:

@@ -11,6 +11,7 @@ from shallot_runtime.settings import (
     MAX_WEB_CONCURRENCY,
     ConfigError,
     ServiceSettings,
+    load_named_settings,
     load_settings,
 )
 from tests.support.settings import ProjectSettings
@@ -226,3 +227,19 @@ def test_the_settings_are_read_once_and_cannot_change(environ):
     settings = load(environ, {"APP_ENV": "test"})
     with pytest.raises(ValueError, match="frozen"):
         settings.debug = True
+
+
+def test_a_settings_class_named_module_colon_name_is_loaded_and_checked(environ):
+    environ({"APP_ENV": "development"})
+    settings = load_named_settings("tests.support.settings:ProjectSettings")
+    assert isinstance(settings, ProjectSettings) and settings.postgres_port == 5433
+    environ({"APP_ENV": "production"})
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_named_settings("tests.support.settings:ProjectSettings")
+
+
+@pytest.mark.parametrize("target", ["tests.support.settings:AuthSettings", "tests.support.settings:Missing"])
+def test_a_name_that_is_not_a_settings_class_is_refused_in_one_line(target):
+    with pytest.raises(ConfigError) as refused:
+        load_named_settings(target)
+    assert refused.value.problems == [f"{target} is not a settings class (a ServiceSettings)"]

@@ -24,7 +24,7 @@ from shallot_runtime.jobs.logs import install_log_filters
 from shallot_runtime.jobs.reload import CHILD, Reloader
 from shallot_runtime.jobs.settings import WorkerSettings
 from shallot_runtime.jobs.worker import JobWorker
-from shallot_runtime.settings import ConfigError, ServiceSettings, load_settings
+from shallot_runtime.settings import ConfigError, ServiceSettings, load_named_settings
 from shallot_runtime.web.json_logs import configure_logging
 from shallot_runtime.web.tracing import start_tracing
 
@@ -57,10 +57,7 @@ def import_object(target: str) -> object:
 
 def read_settings(target: str) -> tuple[ServiceSettings, WorkerSettings]:
     """The service's settings (what the database needs) and the worker's, or ConfigError."""
-    settings_class = import_object(target)
-    if not (isinstance(settings_class, type) and issubclass(settings_class, ServiceSettings)):
-        raise ConfigError([f"{target} is not a settings class (a ServiceSettings)"])
-    settings = load_settings(settings_class, database_only=True)
+    settings = load_named_settings(target, database_only=True)
     try:
         return settings, WorkerSettings()
     except ValidationError as error:

@@ -7,7 +7,6 @@ configurations are written to the temporary folder from the settings.
 """
 
 import argparse
-import importlib
 import os
 import sys
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 from supervisor import supervisord
 
 from shallot_runtime.serving.fatal_listener import FATAL_MARKER
-from shallot_runtime.settings import ConfigError, ServiceSettings, load_settings
+from shallot_runtime.settings import ConfigError, ServiceSettings, load_named_settings
 
 HERE = Path(__file__).parent
 # Every worker writes its metrics to files here, and /metrics adds them up (prometheus_client's
@@ -52,11 +51,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="the settings class to check before starting, MODULE:NAME (src.config:Settings)",
     )
     return parser.parse_args(argv)
-
-
-def import_object(target: str) -> object:
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def metrics_dir() -> Path:
@@ -114,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     sys.path.insert(0, str(Path.cwd()))  # the project's modules, as gunicorn will find them
     try:
-        settings = load_settings(import_object(arguments.settings))
+        settings = load_named_settings(arguments.settings)
     except ConfigError as error:
         print(f"shallot-serve: {error}", file=sys.stderr)
         return 1
