@@ -2,9 +2,9 @@
 distribution registry, started here on 127.0.0.1), a project rendered from the pulled image
 and built on it, and `shallot update` bringing a project made by the release before to this one.
 
-The older release is this repository's last commit before releases existed (0.1.0, which
-had no `make release`: its image is built with `make image` and pushed by hand), so a
-project made by it is proven upgradable."""
+Projects of the older releases (0.1.0, this repository's last commit before releases existed,
+and 0.2.0) are rendered from the release history the new image carries, at their tags, as
+`new` of that release wrote them: no image of an older release is built."""
 
 import json
 import os
@@ -83,8 +83,8 @@ def registry(tmp_path_factory):
 ENCLOSING_MAKE = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES", "DEB_PACKAGES", "DOCKER_BUILDKIT")
 
 
-def _make(folder: Path, *arguments: str) -> None:
-    env = {name: value for name, value in os.environ.items() if name not in ENCLOSING_MAKE}
+def _make(folder: Path, *arguments: str, **extra_env: str) -> None:
+    env = {name: value for name, value in os.environ.items() if name not in ENCLOSING_MAKE} | extra_env
     result = subprocess.run(["make", "-C", str(folder), *arguments], env=env, capture_output=True, text=True,
                             timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
@@ -101,6 +101,15 @@ def _clone(source: Path, destination: Path, venv: Path, checkout: str = "HEAD") 
     assert (venv / ".installed").is_file()
 
 
+def _seed_wheelhouse(source: Path, destination: Path) -> None:
+    """The downloaded wheels `make image` has fetched already: pip download keeps a file it finds
+    with the locked hash. shallot's own wheels are built again from the clone's sources."""
+    destination.mkdir(parents=True)
+    for wheel in source.glob("*.whl"):
+        if not wheel.name.startswith(("shallot-", "shallot_runtime-")):
+            shutil.copy(wheel, destination)
+
+
 def _tag_unless_tagged(clone: Path, tag: str, commit: str) -> None:
     if subprocess.run(["git", "-C", str(clone), "rev-parse", "-q", "--verify", f"refs/tags/{tag}"],
                       capture_output=True).returncode != 0:
@@ -109,8 +118,8 @@ def _tag_unless_tagged(clone: Path, tag: str, commit: str) -> None:
 
 @pytest.fixture(scope="module")
 def releases(registry, repo, tmp_path_factory) -> Releases:
-    """0.1.0 built from its commit and pushed; this checkout's HEAD released with `make release`,
-    its release history holding 0.1.0 and 0.2.0 (tagged at their commits)."""
+    """This checkout's HEAD released with `make release`, its release history holding 0.1.0 and
+    0.2.0 (tagged at their commits)."""
     address, _ = registry
     venv = repo / "build" / "venv"
     scratch = tmp_path_factory.mktemp("release")
@@ -121,14 +130,12 @@ def releases(registry, repo, tmp_path_factory) -> Releases:
     _tag_unless_tagged(current, f"v{PREVIOUS_RELEASE}", PREVIOUS_RELEASE_COMMIT)
     subprocess.run(["git", "-C", str(current), "tag", "--force", f"v{newer}", "HEAD"], check=True, capture_output=True)
 
-    older = scratch / "older"
-    _clone(current, older, venv, checkout=f"v{OLDER_RELEASE}")
-    older_image = f"{address}/shallot:{OLDER_RELEASE}"
-    _make(older, "image", f"IMAGE={older_image}", f"VENV={venv}")
-    docker("push", older_image)
+    _seed_wheelhouse(repo / "build" / "wheelhouse", current / "build" / "wheelhouse")
 
     started = time.monotonic()
-    _make(current, "release", f"VERSION={newer}", f"REGISTRY={address}", f"VENV={venv}")
+    # Tags do not move, so the older releases' templates are assembled once, in this checkout's cache.
+    _make(current, "release", f"VERSION={newer}", f"REGISTRY={address}", f"VENV={venv}",
+          TEMPLATE_HISTORY_CACHE=str(repo / "build" / "template-history"))
     seconds = time.monotonic() - started
     print(f"\nmake release: {seconds:.1f} s")
     return Releases(address, OLDER_RELEASE, newer, seconds)
@@ -137,7 +144,7 @@ def releases(registry, repo, tmp_path_factory) -> Releases:
 def test_release_pushes_the_version_its_moving_tags_and_the_devcontainer_template(releases):
     tags = set(_registry_get(releases.registry, "/v2/shallot/tags/list")["tags"])
     major, minor, _ = releases.newer.split(".")
-    assert tags == {releases.older, releases.newer, f"{major}.{minor}", major, "latest"}
+    assert tags == {releases.newer, f"{major}.{minor}", major, "latest"}
     labels = json.loads(docker("image", "inspect", "--format", "{{json .Config.Labels}}",
                                releases.image(releases.newer)).stdout)
     assert labels["org.opencontainers.image.version"] == releases.newer
@@ -197,11 +204,7 @@ def test_a_pulled_release_renders_a_pinned_project_that_builds_and_passes_its_te
 
 def _older_project(releases: Releases, workspace: Path, name: str) -> Path:
     """A project made by the older release, committed as its team would (0.1.0 made no repository)."""
-    _render(releases.image(releases.older), workspace, name)
-    project = workspace / name
-    _git(project, "init", "--quiet", "--initial-branch=main")
-    _commit(project, "New project")
-    return project
+    return _project_of_release(releases, workspace, name, releases.older)
 
 
 def _commit(project: Path, message: str) -> None:
@@ -400,3 +403,58 @@ def test_update_refuses_bad_input_in_one_line_and_changes_nothing(releases, work
 
     assert _git(project, "rev-parse", "HEAD") == head
     assert _git(project, "status", "--porcelain") == ""
+
+
+# A release after this one whose template changes the example's routes: this release's image,
+# its release history holding one more tagged commit.
+NEXT_RELEASE_DOCKERFILE = """\
+FROM {image}
+RUN git clone --quiet /opt/shallot/template.git /tmp/next \\
+    && printf '\\n# The example, as the next release changes it.\\n' \\
+       >> /tmp/next/project/src/api/controllers/todos.py.jinja \\
+    && git -C /tmp/next -c user.name=shallot -c user.email=shallot@invalid commit --quiet --all -m 'shallot {next}' \\
+    && git -C /tmp/next tag v{next} \\
+    && git -C /tmp/next push --quiet origin HEAD:main v{next} \\
+    && rm -rf /tmp/next
+"""
+
+
+def _next_release(releases: Releases) -> str:
+    major, minor, patch = releases.newer.split(".")
+    following = f"{major}.{minor}.{int(patch) + 1}"
+    image = releases.image(following)
+    docker("build", "--quiet", "--tag", image, "-",
+           input=NEXT_RELEASE_DOCKERFILE.format(image=releases.image(releases.newer), next=following))
+    docker("push", image)
+    return following
+
+
+def test_update_leaves_generated_resources_as_they_are_and_their_suite_passes(releases, workspace, postgres_image):
+    project = _project_of_release(releases, workspace, "resources-api", releases.newer)
+    generate = ("generate", "resource")
+    for resource in (("customers", "name:str(80)", "email:str(120):unique"),
+                     ("invoices", "number:str(32):unique", "amount:decimal(12,2)", "due_on:date", "paid:bool=false",
+                      "customer:ref(customers)")):
+        result = docker_run(releases.image(releases.newer), *generate, *resource, volumes=[(project, "/work")])
+        assert result.returncode == 0, result.stdout + result.stderr
+    _commit(project, "Customers and invoices")
+    generated = set(_git(project, "show", "--name-only", "--format=", "HEAD").split())
+    assert {"src/api/controllers/invoices.py", "src/dependency_container.py", "openapi.json"} <= generated
+
+    following = _next_release(releases)
+    result = _update(releases, project, "--to", following, image=releases.image(following))
+    print(f"\nshallot update {releases.newer} -> {following}:\n{result.stdout}{result.stderr}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    changed = set(_git(project, "diff", "--name-only").split())
+    assert "src/api/controllers/todos.py" in changed, "the release's change to the example arrived"
+    assert not changed & generated, f"the update changed what the generator wrote: {sorted(changed & generated)}"
+
+    _commit(project, "shallot update")
+    env = stack_environment(releases.image(following), postgres_image, "resources-api")
+    del env["SHALLOT_IMAGE"]
+    try:
+        result = subprocess.run(["make", "-C", str(project), "test"], env=env, capture_output=True, text=True,
+                                timeout=900)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    finally:
+        docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
