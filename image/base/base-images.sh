@@ -132,13 +132,25 @@ base_resolve() {
 
 main() {
 	local output=${1:?usage: base-images.sh OUTPUT.mk}
-	local python postgres prometheus
-	python=$(base_resolve "$PYTHON_OFFICIAL_IMAGE" "$PYTHON_STANDIN_IMAGE" base_build_python_standin)
-	postgres=$(base_resolve "$POSTGRES_OFFICIAL_IMAGE" "$POSTGRES_STANDIN_IMAGE" base_build_postgres_standin)
-	prometheus=$(base_resolve "$PROMETHEUS_OFFICIAL_IMAGE" "$PROMETHEUS_STANDIN_IMAGE" base_build_prometheus_standin)
+	local resolved job
+	resolved=$(mktemp -d)
+	# shellcheck disable=SC2064 # expand now: the trap must remove this folder
+	trap "rm -rf '$resolved'" EXIT
+	# Side by side: the three are independent, and a stand-in's build mostly waits on downloads.
+	local -a jobs=()
+	base_resolve "$PYTHON_OFFICIAL_IMAGE" "$PYTHON_STANDIN_IMAGE" base_build_python_standin >"$resolved/python" &
+	jobs+=($!)
+	base_resolve "$POSTGRES_OFFICIAL_IMAGE" "$POSTGRES_STANDIN_IMAGE" base_build_postgres_standin >"$resolved/postgres" &
+	jobs+=($!)
+	base_resolve "$PROMETHEUS_OFFICIAL_IMAGE" "$PROMETHEUS_STANDIN_IMAGE" base_build_prometheus_standin \
+		>"$resolved/prometheus" &
+	jobs+=($!)
+	for job in "${jobs[@]}"; do
+		wait "$job" || base_die "a base image could not be made (see above)"
+	done
 	mkdir -p "$(dirname "$output")"
 	printf 'PYTHON_IMAGE := %s\nPOSTGRES_IMAGE := %s\nPROMETHEUS_IMAGE := %s\n' \
-		"$python" "$postgres" "$prometheus" >"$output.tmp"
+		"$(<"$resolved/python")" "$(<"$resolved/postgres")" "$(<"$resolved/prometheus")" >"$output.tmp"
 	mv "$output.tmp" "$output"
 }
 
