@@ -103,10 +103,15 @@ test-runtime: $(RUNTIME_VENV)/.installed $(BASE_IMAGES_MK) ## The runtime librar
 	$(RUNTIME_VENV)/bin/pip install --quiet --no-deps --force-reinstall ./runtime
 	cd runtime && POSTGRES_IMAGE=$(POSTGRES_IMAGE) ../$(RUNTIME_VENV)/bin/pytest tests
 
+E2E_PYTEST = SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) \
+	SHALLOT_TEST_PYTHON_IMAGE=$(PYTHON_IMAGE) SHALLOT_TEST_PROMETHEUS_IMAGE=$(PROMETHEUS_IMAGE) \
+	$(VENV)/bin/pytest --durations=15 tests/e2e
+
+# Two modules at a time where they mostly build and wait; then, one at a time, the modules
+# marked `alone`, which judge behaviour under load or against a clock.
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
-	SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_IMAGE) SHALLOT_TEST_PYTHON_IMAGE=$(PYTHON_IMAGE) \
-		SHALLOT_TEST_PROMETHEUS_IMAGE=$(PROMETHEUS_IMAGE) \
-		$(VENV)/bin/pytest --durations=20 tests/e2e
+	$(E2E_PYTEST) -m "not alone" --numprocesses=2 --dist=loadfile
+	$(E2E_PYTEST) -m alone
 
 bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and docs/benchmarks.md
 	IMAGE=$(IMAGE) PYTHON_IMAGE=$(PYTHON_IMAGE) POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/python -m bench.run

@@ -155,3 +155,11 @@ def start_service(name, network, env, image, extra_env=()):
     base = f"http://127.0.0.1:{published_port(name, HTTP_PORT)}"
     wait_for_http(base + "/readyz", 200, timeout=90)
     return base
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "alone: the module judges behaviour under load or against a clock; `make test-e2e` runs these "
+        "one at a time, after the others have run two at a time",
+    )

@@ -7,8 +7,12 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from harness.docker import unique
 from harness.stack import Load
+
+pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
 
 OUTAGE_SECONDS = 10
 RECOVERY_LIMIT_SECONDS = 5

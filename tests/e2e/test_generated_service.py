@@ -14,6 +14,8 @@ from harness import issuer
 from tests.e2e.conftest import HTTP_PORT, ORIGIN
 from harness.docker import Http, docker, published_port, socket_group, unique, wait_for_http
 
+pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
+
 
 
 def test_the_generated_suite_passes_inside_its_image(project_image, postgres_image):

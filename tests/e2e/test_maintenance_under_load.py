@@ -7,8 +7,12 @@ import re
 import subprocess
 import time
 
+import pytest
+
 from harness.docker import unique
 from harness.stack import Load
+
+pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
 
 TTL_SECONDS = 6
 

@@ -8,7 +8,10 @@ import signal
 import subprocess
 import time
 
+import pytest
 import yaml
+
+pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
 
 
 class Terminal:

@@ -17,6 +17,8 @@ from tests.e2e.conftest import docker_run, start_service
 from harness.docker import Http, compose_command, docker, free_port, unique
 from tests.e2e.otlp_receiver import OtlpReceiver
 
+pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
+
 PROMETHEUS_OFFICIAL_IMAGE = "prom/prometheus:v2.53.0"
 PROMETHEUS_STANDIN_IMAGE = "shallot-base/prometheus:2-bookworm"  # image/base/base-images.sh
 SERVER, CLIENT = 2, 3  # opentelemetry.proto.trace.v1.Span.SpanKind

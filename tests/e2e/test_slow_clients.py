@@ -14,6 +14,8 @@ import pytest
 from tests.e2e.conftest import start_service
 from harness.docker import docker, unique
 
+pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
+
 LIMIT = 1024 * 1024  # MAX_CONTENT_LENGTH's default
 WORKER_TIMEOUT = 5  # what a sync worker would have waited for: no worker waits at all behind nginx
 

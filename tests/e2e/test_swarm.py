@@ -24,6 +24,8 @@ import pytest
 from harness.docker import docker, stack_environment, unique
 from harness.stack import EXPAND_MIGRATION
 
+pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
+
 REPLICAS = 3
 WORKERS = 2  # the job worker's replicas: instances that acknowledge a window too
 SEED_ROWS = 20_000
