@@ -431,14 +431,15 @@ def _next_release(releases: Releases) -> str:
 
 def test_update_leaves_generated_resources_as_they_are_and_their_suite_passes(releases, workspace, postgres_image):
     project = _project_of_release(releases, workspace, "resources-api", releases.newer)
-    generate = ("generate", "resource")
+    generated: set[str] = set()
     for resource in (("customers", "name:str(80)", "email:str(120):unique"),
                      ("invoices", "number:str(32):unique", "amount:decimal(12,2)", "due_on:date", "paid:bool=false",
                       "customer:ref(customers)")):
-        result = docker_run(releases.image(releases.newer), *generate, *resource, volumes=[(project, "/work")])
+        result = docker_run(releases.image(releases.newer), "generate", "resource", *resource,
+                            volumes=[(project, "/work")])
         assert result.returncode == 0, result.stdout + result.stderr
-    _commit(project, "Customers and invoices")
-    generated = set(_git(project, "show", "--name-only", "--format=", "HEAD").split())
+        _commit(project, f"Generate {resource[0]}")
+        generated |= set(_git(project, "show", "--name-only", "--format=", "HEAD").split())
     assert {"src/api/controllers/invoices.py", "src/dependency_container.py", "openapi.json"} <= generated
 
     following = _next_release(releases)
