@@ -110,7 +110,7 @@ E2E_PYTEST = SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_
 # Two modules at a time where they mostly build and wait; then, one at a time, the modules
 # marked `alone`, which judge behaviour under load or against a clock.
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
-	$(E2E_PYTEST) -m "not alone" --numprocesses=2 --dist=loadfile
+	$(E2E_PYTEST) -m "not alone" --numprocesses=2 --dist=loadfile --no-loadscope-reorder
 	$(E2E_PYTEST) -m alone
 
 bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and docs/benchmarks.md

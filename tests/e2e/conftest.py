@@ -163,3 +163,12 @@ def pytest_configure(config):
         "alone: the module judges behaviour under load or against a clock; `make test-e2e` runs these "
         "one at a time, after the others have run two at a time",
     )
+
+
+# The longest modules first: two at a time, they then end together, not with one long module last.
+LONGEST_FIRST = ("test_release.py", "test_bench.py", "test_devcontainer.py", "test_project_dependencies.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
