@@ -238,7 +238,9 @@ def test_a_settings_class_named_module_colon_name_is_loaded_and_checked(environ)
         load_named_settings("tests.support.settings:ProjectSettings")
 
 
-@pytest.mark.parametrize("target", ["tests.support.settings:AuthSettings", "tests.support.settings:Missing"])
+@pytest.mark.parametrize(
+    "target", ["tests.support.settings:AuthSettings", "tests.support.settings:Missing"]
+)
 def test_a_name_that_is_not_a_settings_class_is_refused_in_one_line(target):
     with pytest.raises(ConfigError) as refused:
         load_named_settings(target)
