@@ -90,12 +90,11 @@ def _make(folder: Path, *arguments: str, **extra_env: str) -> None:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
-def _clone(source: Path, destination: Path, venv: Path, checkout: str = "HEAD") -> None:
-    """A clone at CHECKOUT that builds with the host's tool environment: VENV is given to make,
-    and the files it is made from are dated before it, so make does not install it again (into
-    the host's environment, with the clone's own CLI)."""
+def _clone(source: Path, destination: Path, venv: Path) -> None:
+    """A clone that builds with the host's tool environment: VENV is given to make, and the
+    files it is made from are dated before it, so make does not install it again (into the
+    host's environment, with the clone's own CLI)."""
     subprocess.run(["git", "clone", "--quiet", str(source), str(destination)], check=True)
-    subprocess.run(["git", "-C", str(destination), "checkout", "--quiet", checkout], check=True)
     for name in ("tests/requirements.txt", "image/cli/pyproject.toml"):
         os.utime(destination / name, (0, 0))
     assert (venv / ".installed").is_file()
