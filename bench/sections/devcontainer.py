@@ -50,7 +50,7 @@ def measure(context) -> dict:
         container = devcontainer.up()  # open since the last warm run
         figures["inner loop: saved change to its first response"] = inner_loop.measure(
             context.project, base, context.runs)
-        # A quick run times the whole suite only: its parts run the same way, and twice the time.
+        # A quick run times the whole suite only: its two halves would run the same tests again.
         for name, command in TESTS.items() if not context.quick else [(WHOLE_SUITE, TESTS[WHOLE_SUITE])]:
             command = f"POSTGRES_IMAGE={context.postgres_image} {command}"
             figures[name] = repeat(context.slow_runs,
