@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +171,25 @@ def _git(project: Path, *arguments: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
+@contextmanager
+def _made(project: Path, image: str, postgres_image: str, *targets: str):
+    """`make TARGET` for each target, in order, in PROJECT as its team runs it on its own pin of
+    IMAGE, each to succeed; yields the environment (HTTP_PORT) while the stack is still up, then
+    takes the stack down and removes the project's image."""
+    env = stack_environment(image, postgres_image, project.name)
+    del env["SHALLOT_IMAGE"]  # the project's own pin, nothing else
+    try:
+        for target in targets:
+            result = subprocess.run(["make", "-C", str(project), target], env=env, capture_output=True, text=True,
+                                    timeout=900)
+            assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        yield env
+    finally:
+        subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
+                       cwd=project, env=env, capture_output=True)
+        docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
+
+
 def test_a_pulled_release_renders_a_pinned_project_that_builds_and_passes_its_tests(releases, workspace, postgres_image):
     image = releases.image(releases.newer)
     tagged = docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
@@ -187,18 +207,8 @@ def test_a_pulled_release_renders_a_pinned_project_that_builds_and_passes_its_te
     assert _git(project, "status", "--porcelain") == ""
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == f"v{releases.newer}"
 
-    env = stack_environment(image, postgres_image, "pulled-api")
-    del env["SHALLOT_IMAGE"]  # the project's own pin, nothing else
-    try:
-        for target in ("up", "migrate", "test"):
-            result = subprocess.run(["make", "-C", str(project), target], env=env, capture_output=True, text=True,
-                                    timeout=900)
-            assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    with _made(project, image, postgres_image, "up", "migrate", "test") as env:
         assert Http(f"http://127.0.0.1:{env['HTTP_PORT']}").request("GET", "/readyz")[0] == 200
-    finally:
-        subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
-                       cwd=project, env=env, capture_output=True)
-        docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
 
 
 def _older_project(releases: Releases, workspace: Path, name: str) -> Path:
@@ -253,11 +263,8 @@ def test_update_merges_the_release_into_a_project_keeping_the_teams_edits(releas
 
     _commit(project, "shallot update")
     assert _update(releases, project, "--check").returncode == 0
-    env = stack_environment(releases.image(releases.newer), postgres_image, "kept-api")
-    del env["SHALLOT_IMAGE"]
-    result = subprocess.run(["make", "-C", str(project), "test"], env=env, capture_output=True, text=True, timeout=900)
-    docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    with _made(project, releases.image(releases.newer), postgres_image, "test"):
+        pass
 
 
 def test_update_marks_an_edit_that_overlaps_the_releases_change_as_a_conflict(releases, workspace):
@@ -340,18 +347,8 @@ def test_update_keeps_a_file_the_release_deletes_that_the_team_changed(releases,
     (project / "deploy" / "nginx.d" / "body.conf").write_text("client_body_buffer_size 64k;\n")
     _commit(project, "shallot update")
     assert _update(releases, project, "--check").returncode == 0
-    env = stack_environment(releases.image(releases.newer), postgres_image, "legacy-api")
-    del env["SHALLOT_IMAGE"]
-    try:
-        for target in ("up", "migrate", "test"):
-            result = subprocess.run(["make", "-C", str(project), target], env=env, capture_output=True, text=True,
-                                    timeout=900)
-            assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    with _made(project, releases.image(releases.newer), postgres_image, "up", "migrate", "test") as env:
         assert Http(f"http://127.0.0.1:{env['HTTP_PORT']}").request("GET", "/readyz")[0] == 200, "nginx took body.conf"
-    finally:
-        subprocess.run([*compose_command(), "-f", "compose.yaml", "-f", "compose.dev.yaml", "down", "--volumes"],
-                       cwd=project, env=env, capture_output=True)
-        docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
 
 
 def test_update_refuses_bad_input_in_one_line_and_changes_nothing(releases, workspace, registry):
@@ -450,11 +447,5 @@ def test_update_leaves_generated_resources_as_they_are_and_their_suite_passes(re
     assert not changed & generated, f"the update changed what the generator wrote: {sorted(changed & generated)}"
 
     _commit(project, "shallot update")
-    env = stack_environment(releases.image(following), postgres_image, "resources-api")
-    del env["SHALLOT_IMAGE"]
-    try:
-        result = subprocess.run(["make", "-C", str(project), "test"], env=env, capture_output=True, text=True,
-                                timeout=900)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    finally:
-        docker("image", "rm", "--force", env["APP_IMAGE"], check=False)
+    with _made(project, releases.image(following), postgres_image, "test"):
+        pass
