@@ -78,6 +78,13 @@ def plan_resource(project: Project, plural: str, specs: list[str], now: datetime
     names = Names.of(plural)
     fields = parse_fields(specs)
     _check_new(project, names)
+    return render_resource(project, names, fields, specs, now)
+
+
+def render_resource(project: Project, names: Names, fields: list[Field], specs: list[str], now: datetime) -> Plan:
+    """What `plan_resource` writes, without asking whether the resource is new: the example's
+    test compares the project's `todos` with it."""
+    plural = names.plural
     resource = Resource.of(names, fields, _references(project, names, fields))
     migration = next_migration(project.root, f"create_{plural}", now)
     environment, overridden = _templates(project.root)
