@@ -1,6 +1,4 @@
-"""Limits the domain and the API agree on."""
-
-TITLE_MAX_LENGTH = 200
+"""Paging limits the services and the API agree on."""
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -30,18 +30,6 @@ class RuleViolation(DomainError):
         self.field = field
 
 
-class TodoNotFound(NotFoundError):
-    def __init__(self, todo_id: int) -> None:
-        super().__init__(f"Todo {todo_id} does not exist.")
-        self.todo_id = todo_id
-
-
-class TodoAlreadyCompleted(ConflictError):
-    def __init__(self, todo_id: int | None) -> None:
-        super().__init__(f"Todo {todo_id} is already completed.")
-        self.todo_id = todo_id
-
-
 class DuplicateValue(ConflictError):
     """A value that must be unique is another's already."""
 

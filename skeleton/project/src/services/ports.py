@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, Self, TypeVar
 
-from src.domain.models import Todo
+from src.domain.models.todo import Todo
 
 Item = TypeVar("Item")
 
@@ -25,7 +25,13 @@ class TodoRepository(Protocol):
 
     def get(self, todo_id: int) -> Todo | None: ...
 
-    def list(self, *, done: bool | None, offset: int, limit: int) -> tuple[list[Todo], int]:
+    def list(
+        self,
+        *,
+        done: bool | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Todo], int]:
         """Returns one slice of the todos, oldest first, and how many match in all."""
         ...
 

@@ -1,4 +1,5 @@
-"""The API end to end: the real container, on the real database."""
+"""The service end to end: the real container, on the real database. Each resource's
+endpoints have a test module of their own (test_todos_api.py)."""
 
 from src.create_app import create_app
 from src.dependency_container import build_container
@@ -6,7 +7,7 @@ from tests.support.database import DatabaseTestCase
 from tests.support.integration import integration_client, integration_settings
 
 
-class ApiEndToEndTest(DatabaseTestCase):
+class ServiceEndToEndTest(DatabaseTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -25,26 +26,3 @@ class ApiEndToEndTest(DatabaseTestCase):
         self.assertEqual(
             response.json["checks"], {"database": "ok", "migrations": "ok", "maintenance": "off"}
         )
-
-    def test_a_todo_lives_through_every_endpoint(self):
-        created = self.client.post("/v1/todos", json={"title": " Release 1.0 "})
-        self.assertEqual(created.status_code, 201, created.json)
-        location = created.headers["Location"]
-
-        self.assertEqual(self.client.get(location).json["title"], "Release 1.0")
-        completed = self.client.patch(location, json={"done": True})
-        self.assertEqual((completed.status_code, completed.json["done"]), (200, True))
-        self.assertEqual(self.client.patch(location, json={"done": True}).status_code, 409)
-
-        listed = self.client.get("/v1/todos?done=true").json
-        self.assertEqual([t["title"] for t in listed["items"]], ["Release 1.0"])
-        self.assertEqual(self.client.get("/v1/todos?done=false").json["total"], 0)
-
-        self.assertEqual(self.client.delete(location).status_code, 204)
-        self.assertEqual(self.client.get(location).status_code, 404)
-
-    def test_pagination_on_the_database(self):
-        for n in range(3):
-            self.client.post("/v1/todos", json={"title": f"todo {n}"})
-        body = self.client.get("/v1/todos?per_page=2&page=2").json
-        self.assertEqual(([t["title"] for t in body["items"]], body["total"]), (["todo 2"], 3))

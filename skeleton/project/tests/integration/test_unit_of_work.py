@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import sessionmaker
 
-from src.domain.models import Todo
+from src.domain.models.todo import Todo
 from src.infrastructure.models import TodoRecord
 from src.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 from src.jobs import jobs
@@ -34,8 +34,8 @@ class UnitOfWorkTest(DatabaseTestCase):
 
     def test_two_writes_and_a_job_are_stored_together_on_commit(self):
         with self.work as work:
-            work.todos.add(Todo.create("one", NOW))
-            work.todos.add(Todo.create("two", NOW))
+            work.todos.add(Todo(title="one", created_at=NOW))
+            work.todos.add(Todo(title="two", created_at=NOW))
             work.jobs.enqueue("notify_todo_completed", todo_id=1)
             self.assertEqual(self.stored(), 0, "nothing is visible before the commit")
             self.assertEqual(self.jobs_waiting(), [])
@@ -45,7 +45,7 @@ class UnitOfWorkTest(DatabaseTestCase):
 
     def test_leaving_without_a_commit_stores_nothing(self):
         with self.assertRaises(RuntimeError), self.work as work:
-            work.todos.add(Todo.create("one", NOW))
+            work.todos.add(Todo(title="one", created_at=NOW))
             work.jobs.enqueue("notify_todo_completed", todo_id=1)
             raise RuntimeError("the second write failed")
         self.assertEqual(self.stored(), 0)

@@ -5,7 +5,7 @@ import unittest
 from unittest import mock
 
 import src.jobs
-from src.domain.models import Todo
+from src.domain.models.todo import Todo
 from src.jobs import jobs, notify_todo_completed, remind_open_todos
 from src.services.todo_service import TodoService
 from tests.support.app import make_fake_app
@@ -15,7 +15,7 @@ from tests.support.fakes import FakeUnitOfWork, FixedClock
 class TasksTest(unittest.TestCase):
     def test_the_tasks_the_use_cases_enqueue_are_declared(self):
         work = FakeUnitOfWork()
-        todo = work.todos.add(Todo.create("Ship it", FixedClock().now()))
+        todo = work.todos.add(Todo(title="Ship it", created_at=FixedClock().now()))
         TodoService(lambda: work, FixedClock()).update(todo.id, done=True)
         self.assertNotEqual(work.jobs.enqueued, [])
         for task, _ in work.jobs.enqueued:

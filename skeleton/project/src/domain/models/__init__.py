@@ -1,3 +1,0 @@
-from src.domain.models.todo import Todo
-
-__all__ = ["Todo"]

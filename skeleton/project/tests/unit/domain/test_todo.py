@@ -1,62 +1,66 @@
+import dataclasses
 import unittest
 from datetime import UTC, datetime
 
-from src.domain.exceptions import RuleViolation, TodoAlreadyCompleted
-from src.domain.models import Todo
+from src.domain.exceptions import RuleViolation
+from src.domain.models.todo import TITLE_MAX_LENGTH, Todo, TodoAlreadyCompleted
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 LATER = datetime(2030, 1, 2, tzinfo=UTC)
 
 
-class TitleRules(unittest.TestCase):
-    def test_the_title_is_trimmed(self):
-        self.assertEqual(Todo.create("  Buy milk \n", NOW).title, "Buy milk")
-
-    def test_a_blank_title_is_refused(self):
-        for title in ("", "   ", "\t\n"):
-            with self.subTest(title=title), self.assertRaises(RuleViolation) as caught:
-                Todo.create(title, NOW)
-            self.assertEqual(caught.exception.field, "title")
-
-    def test_the_title_may_have_200_characters_but_not_201(self):
-        self.assertEqual(len(Todo.create("x" * 200, NOW).title), 200)
-        with self.assertRaises(RuleViolation):
-            Todo.create("x" * 201, NOW)
-
-    def test_the_length_counts_after_trimming(self):
-        self.assertEqual(Todo.create(" " + "x" * 200 + " ", NOW).title, "x" * 200)
-
-    def test_renaming_follows_the_same_rules(self):
-        todo = Todo.create("Draft", NOW)
-        todo.rename("  Final ")
-        self.assertEqual(todo.title, "Final")
-        with self.assertRaises(RuleViolation):
-            todo.rename(" ")
-        self.assertEqual(todo.title, "Final")
+def a_todo(**changes: object) -> Todo:
+    """A todo with only its required fields, and CHANGES."""
+    values = {
+        "title": "Title 1",
+        "created_at": NOW,
+    }
+    return Todo(**{**values, **changes})
 
 
-class Completion(unittest.TestCase):
-    def test_a_new_todo_is_open(self):
-        todo = Todo.create("Write tests", NOW)
-        self.assertFalse(todo.done)
-        self.assertIsNone(todo.completed_at)
+class TodoRulesTest(unittest.TestCase):
+    def test_what_is_not_given_takes_its_default(self):
+        todo = a_todo()
+        self.assertEqual(todo.done, False)
+
+    def test_the_values_given_are_kept(self):
+        todo = a_todo()
+        self.assertEqual(todo.title, "Title 1")
         self.assertEqual(todo.created_at, NOW)
 
+    def test_title_is_trimmed_and_1_to_200_characters_long(self):
+        self.assertEqual(a_todo(title=" x\n").title, "x")
+        self.assertEqual(len(a_todo(title="x" * TITLE_MAX_LENGTH).title), TITLE_MAX_LENGTH)
+        for title in ("", "  ", "x" * (TITLE_MAX_LENGTH + 1)):
+            with self.subTest(title=title), self.assertRaises(RuleViolation) as caught:
+                a_todo(title=title)
+            self.assertEqual(caught.exception.field, "title")
+
+    def test_a_change_keeps_the_rules(self):
+        with self.assertRaises(RuleViolation):
+            dataclasses.replace(a_todo(), title=" ")
+
+
+class CompletionTest(unittest.TestCase):
+    def test_a_new_todo_is_open(self):
+        todo = a_todo()
+        self.assertIsNone(todo.completed_at)
+
     def test_completing_records_when(self):
-        todo = Todo.create("Write tests", NOW)
+        todo = a_todo()
         todo.complete(LATER)
         self.assertTrue(todo.done)
         self.assertEqual(todo.completed_at, LATER)
 
     def test_completing_a_completed_todo_is_a_conflict(self):
-        todo = Todo.create("Write tests", NOW)
+        todo = a_todo()
         todo.complete(NOW)
         with self.assertRaises(TodoAlreadyCompleted):
             todo.complete(LATER)
         self.assertEqual(todo.completed_at, NOW)
 
     def test_reopening_clears_the_completion(self):
-        todo = Todo.create("Write tests", NOW)
+        todo = a_todo()
         todo.complete(NOW)
         todo.reopen()
         self.assertFalse(todo.done)
