@@ -1,42 +1,17 @@
 """The todo endpoints end to end: the real container, on the real database."""
 
-from src.create_app import create_app
-from src.dependency_container import build_container
-from tests.support.database import DatabaseTestCase
-from tests.support.integration import integration_client, integration_settings
+from tests.support.integration import ApiTestCase
 
 URL = "/v1/todos"
 
 
-class TodoApiEndToEndTest(DatabaseTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        settings = integration_settings()
-        cls.container = build_container(settings)
-        cls.client = integration_client(create_app(settings, cls.container))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.container.close()
-        super().tearDownClass()
-
+class TodoApiEndToEndTest(ApiTestCase):
     def body(self, n: int = 1) -> dict[str, object]:
         """A valid todo as JSON, each unique field different for each n."""
         return {
             "title": f"Title {n}",
             "done": n % 2 == 1,
         }
-
-    def created(self, url: str, body: dict[str, object]) -> dict:
-        response = self.client.post(url, json=body)
-        self.assertEqual(response.status_code, 201, response.json)
-        return response.json
-
-    def assertError(self, response, status: int, code: str) -> dict:
-        self.assertEqual(response.status_code, status, response.json)
-        self.assertEqual(response.json["error"]["code"], code)
-        return response.json["error"]["details"]
 
     def test_a_todo_lives_through_every_endpoint(self):
         created = self.created(URL, self.body(1))
