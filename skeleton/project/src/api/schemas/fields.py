@@ -21,8 +21,11 @@ class Text(fields.String):
         rules: list[validate.Validator] = [
             validate.Regexp(NOT_BLANK, error="Must not be blank or hold a NUL character.")
         ]
+        described = "Surrounding blanks are trimmed; what is left must not be empty"
         if max_length is not None:
             rules.insert(0, validate.Length(min=1, max=max_length))
+            described += f" nor over {max_length} characters"
+        kwargs.setdefault("metadata", {"description": described + "."})
         super().__init__(validate=rules, **kwargs)
 
 
