@@ -8,9 +8,6 @@ in the same order; the example only adds lines. The wiring in the project's shar
 generator's own, line for line."""
 
 import ast
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from shallot.resource.fields import parse_fields
 from shallot.resource.names import Names
 from shallot.resource.plan import FILES, render_resource
 from shallot.resource.project import Project
+from tests.unit.test_new import shallot
 
 EXAMPLE = "todos"
 FIELDS = ["title:str(200)", "done:bool=false"]
@@ -36,10 +34,8 @@ HISTORY = {
 @pytest.fixture(scope="module", params=["oidc", "none"])
 def example(request, tmp_path_factory) -> Path:
     workspace = tmp_path_factory.mktemp(f"example-{request.param}")
-    environment = {**os.environ, "SHALLOT_WORKSPACE": str(workspace)}
-    environment.pop("SHALLOT_REQUIRE_MOUNT", None)
-    subprocess.run([sys.executable, "-m", "shallot", "new", "shop", "--defaults", "--no-git", "--auth", request.param],
-                   env=environment, capture_output=True, text=True, timeout=120, check=True)
+    result = shallot(workspace, "new", "shop", "--defaults", "--no-git", "--auth", request.param)
+    assert result.returncode == 0, result.stderr
     return workspace / "shop"
 
 

@@ -15,6 +15,7 @@ from shallot.errors import BadInput
 from shallot.resource import wiring
 from shallot.resource.fields import parse_fields
 from shallot.resource.names import Names
+from tests.unit.test_new import shallot as shallot_in_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_PYTHON = REPO / "build/runtime-venv/bin/python"  # flask, sqlalchemy, shallot_runtime...
@@ -47,10 +48,8 @@ def snapshot(project: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
     workspace = tmp_path_factory.mktemp("workspace")
-    environment = {**os.environ, "SHALLOT_WORKSPACE": str(workspace)}
-    environment.pop("SHALLOT_REQUIRE_MOUNT", None)
-    subprocess.run([sys.executable, "-m", "shallot", "new", "shop", "--defaults", "--no-git"], env=environment,
-                   capture_output=True, text=True, timeout=120, check=True)
+    result = shallot_in_workspace(workspace, "new", "shop", "--defaults", "--no-git")
+    assert result.returncode == 0, result.stderr
     return workspace / "shop"
 
 
@@ -301,10 +300,8 @@ def test_two_generated_resources_pass_the_projects_tests_ruff_and_migration_lint
 def test_routes_require_the_resources_scopes_where_the_project_takes_tokens_and_none_where_not(tmp_path):
     for auth, expected in (("oidc", ['@invoices.requires("invoices:read")', '@invoices.requires("invoices:write")']),
                            ("none", [])):
-        environment = {**os.environ, "SHALLOT_WORKSPACE": str(tmp_path)}
-        environment.pop("SHALLOT_REQUIRE_MOUNT", None)
-        subprocess.run([sys.executable, "-m", "shallot", "new", f"shop-{auth}", "--defaults", "--no-git", "--auth", auth],
-                       env=environment, capture_output=True, text=True, timeout=120, check=True)
+        made = shallot_in_workspace(tmp_path, "new", f"shop-{auth}", "--defaults", "--no-git", "--auth", auth)
+        assert made.returncode == 0, made.stderr
         project = tmp_path / f"shop-{auth}"
         assert shallot(project, "generate", "resource", "invoices", "number:str(32)").returncode == 0
         controller = (project / "src/api/controllers/invoices.py").read_text()
