@@ -17,6 +17,12 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+# The name every project the suite and the bench build is rendered with: their pyproject.toml and
+# uv.lock are then one, and the image layers below a project's code are built once on a machine,
+# not once per test (where each build step costs seconds, as on fuse-overlayfs).
+PROJECT_NAME = "demo-api"
+
+
 def stack_environment(image: str, postgres_image: str, name: str) -> dict[str, str]:
     """What a rendered project's Makefile and compose files read, for a stack of its own: its
     compose project name, free host ports, the images under test, and an app image to remove."""

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness.docker import compose_command, stack_environment
+from harness.docker import PROJECT_NAME, compose_command, stack_environment
 
 SEED_ROWS = 100_000
 LOAD_THREADS = 6
@@ -102,13 +102,14 @@ class Stack:
 def loaded_stack(image: str, postgres_image: str, workspace: Path, name: str = "mw-demo", workers: int = 2,
                  seed_rows: int = SEED_ROWS, project: Path | None = None):
     """A project's stack, up, migrated and seeded with `seed_rows` todos; down afterwards. The project
-    is rendered as `name` without authentication (its users are the maintenance window's and the
-    database's tests, whose load needs no tokens), or a copy of `project` when given."""
+    is rendered without authentication (its users are the maintenance window's and the
+    database's tests, whose load needs no tokens), or a copy of `project` when given; `name`
+    names its compose project and image."""
     if project is None:
-        result = subprocess.run(["docker", "run", "--rm", "-v", f"{workspace}:/work", image, "new", name,
+        result = subprocess.run(["docker", "run", "--rm", "-v", f"{workspace}:/work", image, "new", PROJECT_NAME,
                                  "--defaults", "--auth", "none"], capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
-        project = workspace / name
+        project = workspace / PROJECT_NAME
     else:
         project = Path(shutil.copytree(project, workspace / project.name))
     env = stack_environment(image, postgres_image, name)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness import issuer
-from harness.docker import Http, docker, published_port, unique, wait_for_http
+from harness.docker import PROJECT_NAME, Http, docker, published_port, unique, wait_for_http
 from harness.stack import loaded_stack
 
 HOST_UID = 1234
@@ -53,9 +53,9 @@ def rendered_project(image, tmp_path_factory) -> Path:
     """One project rendered with the defaults, shared by the tests that only read or run it."""
     workspace = tmp_path_factory.mktemp("rendered")
     os.chown(workspace, HOST_UID, HOST_UID)
-    result = docker_run(image, "new", "demo-api", "--defaults", volumes=[(workspace, "/work")])
+    result = docker_run(image, "new", PROJECT_NAME, "--defaults", volumes=[(workspace, "/work")])
     assert result.returncode == 0, result.stderr
-    return workspace / "demo-api"
+    return workspace / PROJECT_NAME
 
 
 @pytest.fixture(scope="session")
@@ -69,9 +69,9 @@ def open_project(image, tmp_path_factory) -> Path:
     """A project rendered with --auth none: an API that takes no tokens."""
     workspace = tmp_path_factory.mktemp("rendered-open")
     os.chown(workspace, HOST_UID, HOST_UID)
-    result = docker_run(image, "new", "open-api", "--defaults", "--auth", "none", volumes=[(workspace, "/work")])
+    result = docker_run(image, "new", PROJECT_NAME, "--defaults", "--auth", "none", volumes=[(workspace, "/work")])
     assert result.returncode == 0, result.stderr
-    return workspace / "open-api"
+    return workspace / PROJECT_NAME
 
 
 @pytest.fixture(scope="session")
@@ -166,7 +166,10 @@ def pytest_configure(config):
 
 
 # The longest modules first: two at a time, they then end together, not with one long module last.
-LONGEST_FIRST = ("test_release.py", "test_bench.py", "test_devcontainer.py", "test_project_dependencies.py")
+# The compose stack's before the bench: its first build makes the project layers (PROJECT_NAME)
+# that the bench's quick build then finds.
+LONGEST_FIRST = ("test_release.py", "test_compose_stack.py", "test_bench.py", "test_project_dependencies.py",
+                 "test_devcontainer.py")
 
 
 def pytest_collection_modifyitems(items):

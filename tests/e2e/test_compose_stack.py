@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import docker_run
-from harness.docker import Http, compose_command, docker, stack_environment
+from harness.docker import PROJECT_NAME, Http, compose_command, docker, stack_environment
 
 
 @pytest.fixture
@@ -19,8 +19,8 @@ def stack(image, postgres_image, tmp_path, module_images):
     """A rendered project with its own compose project name and free host ports."""
     workspace = tmp_path / "work"
     workspace.mkdir()
-    assert docker_run(image, "new", "stack-demo", "--defaults", volumes=[(workspace, "/work")]).returncode == 0
-    project = workspace / "stack-demo"
+    assert docker_run(image, "new", PROJECT_NAME, "--defaults", volumes=[(workspace, "/work")]).returncode == 0
+    project = workspace / PROJECT_NAME
     env = stack_environment(image, postgres_image, "stack-demo")
 
     def make(*targets, check=True):

@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import HOST_UID, docker_run
 from harness.devcontainer import DevContainer
-from harness.docker import Http, stack_environment, wait_for_http
+from harness.docker import PROJECT_NAME, Http, stack_environment, wait_for_http
 
 
 @pytest.fixture
@@ -18,8 +18,8 @@ def devcontainer(image, postgres_image, tmp_path, module_images):
     workspace = tmp_path / "work"
     workspace.mkdir()
     os.chown(workspace, HOST_UID, HOST_UID)
-    assert docker_run(image, "new", "dev-demo", "--defaults", volumes=[(workspace, "/work")]).returncode == 0
-    project = workspace / "dev-demo"
+    assert docker_run(image, "new", PROJECT_NAME, "--defaults", volumes=[(workspace, "/work")]).returncode == 0
+    project = workspace / PROJECT_NAME
     env = stack_environment(image, postgres_image, "dev-demo")
     opened = DevContainer(project, env)
     yield opened

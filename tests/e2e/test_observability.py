@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from tests.e2e.conftest import docker_run, start_service
-from harness.docker import Http, compose_command, docker, free_port, unique
+from harness.docker import PROJECT_NAME, Http, compose_command, docker, free_port, unique
 from tests.e2e.otlp_receiver import OtlpReceiver
 
 pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
@@ -42,9 +42,9 @@ def observed_stack(image, postgres_image, prometheus_image, tmp_path):
     workspace = tmp_path / "work"
     workspace.mkdir()
     # Without authentication: this stack (compose.yaml alone) has no development issuer.
-    new = docker_run(image, "new", "obs-demo", "--defaults", "--auth", "none", volumes=[(workspace, "/work")])
+    new = docker_run(image, "new", PROJECT_NAME, "--defaults", "--auth", "none", volumes=[(workspace, "/work")])
     assert new.returncode == 0, new.stderr
-    project = workspace / "obs-demo"
+    project = workspace / PROJECT_NAME
     shutil.copy(project / ".env.example", project / ".env")
     http_port, prometheus_port = free_port(), free_port()
     env = {

@@ -9,16 +9,14 @@ import time
 import pytest
 
 from tests.e2e.conftest import docker_run
-from harness.docker import compose_command, unique
+from harness.docker import PROJECT_NAME, compose_command, unique
 from tests.unit.test_workflows import assert_github_folder_passes
-
-PROJECT = "ci-demo"
 
 
 def render(image, workspace):
-    result = docker_run(image, "new", PROJECT, "--defaults", volumes=[(workspace, "/work")])
+    result = docker_run(image, "new", PROJECT_NAME, "--defaults", volumes=[(workspace, "/work")])
     assert result.returncode == 0, result.stderr
-    return workspace / PROJECT
+    return workspace / PROJECT_NAME
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from tests.e2e.conftest import HOST_UID, docker_run
 from harness.devcontainer import DevContainer
-from harness.docker import compose_command, docker, stack_environment
+from harness.docker import PROJECT_NAME, compose_command, docker, stack_environment
 
 HOST_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's system bundle
 PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
@@ -34,9 +34,9 @@ def project(image, postgres_image, tmp_path):
     workspace = tmp_path / "work"
     workspace.mkdir()
     os.chown(workspace, HOST_UID, HOST_UID)
-    # The same project in each test: the first build of the module's first test is cold (the build
-    # times it prints are real); a later test's first build reuses its layers.
-    name = "deps-demo"
+    # The suite's one project name: a test's first build reuses the layers of the suite's earlier
+    # builds (the build times it prints are real, cold or not).
+    name = PROJECT_NAME
     assert docker_run(image, "new", name, "--defaults", volumes=[(workspace, "/work")]).returncode == 0
     folder = workspace / name
     assert HOST_AUTHORITIES.is_file(), "the test gives the containers this machine's certificate authorities"

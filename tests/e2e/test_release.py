@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from tests.e2e.conftest import HOST_UID, docker_run
-from harness.docker import Http, compose_command, docker, free_port, stack_environment
+from harness.docker import PROJECT_NAME, Http, compose_command, docker, free_port, stack_environment
 
 OLDER_RELEASE = "0.1.0"
 OLDER_RELEASE_COMMIT = "fab93b7"  # the commit 0.1.0 projects were made from
@@ -196,9 +196,9 @@ def test_a_pulled_release_renders_a_pinned_project_that_builds_and_passes_its_te
     docker("image", "rm", *[name for name in tagged if name.startswith(f"{releases.registry}/shallot:")])
 
     started = time.monotonic()
-    result = _render(image, workspace, "pulled-api")
+    result = _render(image, workspace, PROJECT_NAME)
     print(f"\npull and render: {time.monotonic() - started:.1f} s")
-    project = workspace / "pulled-api"
+    project = workspace / PROJECT_NAME
     for step in ("make up", "make migrate", "code ."):
         assert step in result.stdout
     assert f"ARG SHALLOT_IMAGE={image}\n" in (project / "Dockerfile").read_text()
@@ -236,10 +236,10 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 
 def test_update_merges_the_release_into_a_project_keeping_the_teams_edits(releases, workspace, postgres_image):
-    project = _older_project(releases, workspace, "kept-api")
+    project = _older_project(releases, workspace, PROJECT_NAME)
     # Two edits away from what the template changes between the releases: under the README's
     # title, and at the end of the service module.
-    _replace(project / "README.md", "# kept-api", "# kept-api\n\nOwned by the payments team.")
+    _replace(project / "README.md", f"# {PROJECT_NAME}", f"# {PROJECT_NAME}\n\nOwned by the payments team.")
     service = project / "src" / "services" / "todo_service.py"
     service.write_text(service.read_text() + "\n# Reviewed by the payments team.\n")
     _commit(project, "Our edits")
@@ -314,7 +314,7 @@ def _project_of_release(releases: Releases, workspace: Path, name: str, release:
 
 
 def test_update_keeps_a_file_the_release_deletes_that_the_team_changed(releases, workspace, postgres_image):
-    project = _project_of_release(releases, workspace, "legacy-api", PREVIOUS_RELEASE)
+    project = _project_of_release(releases, workspace, PROJECT_NAME, PREVIOUS_RELEASE)
     # The team's edits: a line in nginx's configuration, which 0.3.0 deletes, and one of their
     # own settings at the end of .env.example, which 0.3.0 changes elsewhere.
     _replace(project / "deploy" / "nginx.conf", "client_body_timeout 10s;\n",
@@ -426,7 +426,7 @@ def _next_release(releases: Releases) -> str:
 
 
 def test_update_leaves_generated_resources_as_they_are_and_their_suite_passes(releases, workspace, postgres_image):
-    project = _project_of_release(releases, workspace, "resources-api", releases.newer)
+    project = _project_of_release(releases, workspace, PROJECT_NAME, releases.newer)
     generated: set[str] = set()
     for resource in (("customers", "name:str(80)", "email:str(120):unique"),
                      ("invoices", "number:str(32):unique", "amount:decimal(12,2)", "due_on:date", "paid:bool=false",
