@@ -129,7 +129,20 @@ class _Service:
             logs = docker("logs", name, check=False)
             docker("rm", "--force", name, check=False)
             raise AssertionError(f"{name} did not start:\n{(logs.stdout + logs.stderr)[-2000:]}") from None
-        return name, base
+        return name, self._direct(name, base, ready)
+
+    def _direct(self, name: str, published: str, ready: str) -> str:
+        """The app's address on the network, where the host reaches it (Linux): wrk then loads the
+        app, not also Docker's userland proxy behind the published port, which every request
+        would cross. The published port elsewhere (Docker Desktop)."""
+        address = docker("inspect", "--format", f'{{{{(index .NetworkSettings.Networks "{self.network}").IPAddress}}}}',
+                         name).stdout.strip()
+        direct = f"http://{address}:8000"
+        try:
+            wait_for_http(direct + ready, 200, timeout=2)
+        except AssertionError:
+            return published
+        return direct
 
     def start_peer(self, image: str) -> tuple[str, str]:
         """The peer, its table made and seeded, served by gunicorn's threaded workers with shallot's
