@@ -85,7 +85,12 @@ new: image ## Render a project: make new name=payments-api [dir=.]
 	@test -n "$(name)" || { echo "make new: give the project name, e.g. make new name=payments-api" >&2; exit 2; }
 	docker run --rm $$(test -t 0 && echo -it) -v "$(abspath $(or $(dir),.)):/work" $(IMAGE) new $(name)
 
-test: test-unit test-runtime test-e2e ## Run the whole suite (unit, the runtime library's, then end-to-end through Docker)
+# The unit tests (one core) while the images build (mostly downloads and disk on the other); then
+# the runtime library's tests, whose clocks want the machine to themselves, and end to end.
+test: $(VENV)/.installed ## Run the whole suite (unit, the runtime library's, then end-to-end through Docker)
+	$(MAKE) --jobs=2 --output-sync=target test-unit image
+	$(MAKE) test-runtime
+	$(RUN_E2E)
 
 test-unit: $(VENV)/.installed $(TEMPLATE)/.complete $(RUNTIME_VENV)/.installed ## Unit tests: the CLI and the renderer, no Docker
 	$(VENV)/bin/pytest tests/unit
@@ -109,9 +114,13 @@ E2E_PYTEST = SHALLOT_TEST_IMAGE=$(IMAGE) SHALLOT_TEST_POSTGRES_IMAGE=$(POSTGRES_
 
 # Two modules at a time where they mostly build and wait; then, one at a time, the modules
 # marked `alone`, which judge behaviour under load or against a clock.
+define RUN_E2E
+$(E2E_PYTEST) -m "not alone" --numprocesses=2 --dist=loadfile --no-loadscope-reorder
+$(E2E_PYTEST) -m alone
+endef
+
 test-e2e: $(VENV)/.installed image ## End-to-end tests through the built image and real Docker
-	$(E2E_PYTEST) -m "not alone" --numprocesses=2 --dist=loadfile --no-loadscope-reorder
-	$(E2E_PYTEST) -m alone
+	$(RUN_E2E)
 
 bench: $(VENV)/.installed image ## Measure the whole workflow (up to 15 min): bench/results/latest.{json,md} and docs/benchmarks.md
 	IMAGE=$(IMAGE) PYTHON_IMAGE=$(PYTHON_IMAGE) POSTGRES_IMAGE=$(POSTGRES_IMAGE) $(VENV)/bin/python -m bench.run

@@ -135,9 +135,9 @@ class IdleAppTest(OwnDatabaseTestCase):
 
     def test_an_idle_app_counts_as_live_acknowledges_and_refuses_its_first_write(self):
         client = create_test_app(self.operations).test_client()
-        wait_until(self.live, 2)  # up, and idle: no request has reached it
+        wait_until(self.live, 10)  # up, and idle: no request has reached it
         window = self.open()
-        seen = self.tools.maintenance.wait_until_seen(window, timedelta(seconds=2))
+        seen = self.tools.maintenance.wait_until_seen(window, timedelta(seconds=10))
         self.assertEqual((len(seen.instances), seen.waiting_for), (1, ()))
         self.assertEqual(client.post("/things").json["error"]["code"], "maintenance")
         self.assertEqual(client.get("/things").json, {"total": 0})
@@ -150,7 +150,7 @@ class IdleAppTest(OwnDatabaseTestCase):
         self.assertEqual(self.live(), ())
         refused = client.post("/things")
         self.assertEqual((refused.status_code, refused.json["error"]["code"]), (503, "maintenance"))
-        seen = self.tools.maintenance.wait_until_seen(window, timedelta(seconds=2))
+        seen = self.tools.maintenance.wait_until_seen(window, timedelta(seconds=10))
         self.assertEqual((len(seen.instances), seen.waiting_for), (1, ()))
 
     def test_status_with_no_app_says_none_has_reported_not_that_none_runs(self):
