@@ -2,7 +2,6 @@
 hang), /readyz says 503, it recovers without a restart, and no acknowledged write is lost."""
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -10,6 +9,7 @@ import urllib.request
 import pytest
 
 from harness.docker import unique
+from harness.poller import Poller
 from harness.stack import Load
 
 pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
@@ -20,39 +20,20 @@ RECOVERY_LIMIT_SECONDS = 5
 ANSWER_LIMIT_SECONDS = 10
 
 
-class ReadinessPoller:
-    """/readyz every 0.2 s: when each was asked, when answered, and its status."""
-
-    def __init__(self, base):
-        self.url = f"{base}/readyz"
-        self.answers = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self.stop.set()
-        self.thread.join()
-
-    def _run(self):
-        while not self.stop.wait(0.2):
-            at = time.time()
-            try:
-                with urllib.request.urlopen(self.url, timeout=ANSWER_LIMIT_SECONDS) as response:
-                    status = response.status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            except OSError as error:
-                status = type(error).__name__
-            self.answers.append((at, time.time(), status))
+def readiness(base):
+    """/readyz's status, or the name of the error that kept it from answering."""
+    try:
+        with urllib.request.urlopen(f"{base}/readyz", timeout=ANSWER_LIMIT_SECONDS) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError as error:
+        return type(error).__name__
 
 
 def test_a_database_outage_under_load_is_503_then_recovers_and_loses_no_acknowledged_write(stack):
     tag = unique("outage")
-    with ReadinessPoller(stack.base) as readiness, \
+    with Poller(lambda: readiness(stack.base), 0.2) as readiness, \
             Load(stack.base, timeout=ANSWER_LIMIT_SECONDS, tag=tag) as load:
         time.sleep(3)
         stopping = time.time()
@@ -81,15 +62,15 @@ def test_a_database_outage_under_load_is_503_then_recovers_and_loses_no_acknowle
     assert during and all(r["status"] == 503 for r in during), load.classes(stopped, starting)
 
     # /readyz said 503 throughout the outage, and 200 again after it.
-    outage_ready = [status for at, answered, status in readiness.answers if stopped <= at and answered <= starting]
-    assert outage_ready and set(outage_ready) == {503}, readiness.answers
-    assert readiness.answers[-1][2] == 200, readiness.answers[-5:]
+    outage_ready = [status for at, answered, status in readiness.samples if stopped <= at and answered <= starting]
+    assert outage_ready and set(outage_ready) == {503}, readiness.samples
+    assert readiness.samples[-1][2] == 200, readiness.samples[-5:]
 
     # Back within the limit of the database starting, without restarting the service.
     last_refused = max(r["at"] + r["seconds"] for r in refused)
     recovery = last_refused - started
     assert recovery <= RECOVERY_LIMIT_SECONDS, f"503s went on for {recovery:.1f}s after the database started"
-    ready_again = min(answered for _, answered, status in readiness.answers if answered > starting and status == 200)
+    ready_again = min(answered for _, answered, status in readiness.samples if answered > starting and status == 200)
 
     # Every write acknowledged with 201 is in the database.
     acknowledged = load.acknowledged_titles()

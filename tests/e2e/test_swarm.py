@@ -14,7 +14,6 @@ initialised only if the engine is in none, and left afterwards with what it crea
 import json
 import shutil
 import subprocess
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from harness.docker import docker, stack_environment, unique
+from harness.poller import Poller
 from harness.stack import EXPAND_MIGRATION
 
 pytestmark = pytest.mark.alone  # judged under load or against a clock: run with nothing beside it
@@ -225,10 +225,11 @@ def _remove(stack):
 
 
 def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in_its_window(stack):
-    with stack.load() as load, Acknowledgements(stack) as acknowledged:
+    with stack.load() as load, Poller(lambda: acknowledgements(stack), 0.05) as sampled:
         time.sleep(2)
         stack.make("swarm-migrate", f"image={stack.release}")
         time.sleep(2)
+    seen = {instance: ms for _, _, sample in sampled.samples for instance, ms in sample.items()}
     window = stack.last_window()
     assert (window["outcome"], window["revision"]) == ("completed", "0003"), window
     assert stack.sql("SELECT version_num FROM alembic_version") == "0003"
@@ -236,8 +237,8 @@ def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in
     assert window["instances"] == REPLICAS + WORKERS, window
     assert window["propagation_ms"] is not None, window
     replicas = {container[:12] for container in stack.containers("app") + stack.containers("worker")}
-    hosts = {instance.removeprefix("worker:").split(":")[0] for instance in acknowledged.seen}
-    assert hosts <= replicas, acknowledged.seen
+    hosts = {instance.removeprefix("worker:").split(":")[0] for instance in seen}
+    assert hosts <= replicas, seen
 
     reads = [r for r in load.records if r["kind"] != "write"]
     assert reads and not [r for r in reads if r["status"] != 200], load.classes()
@@ -255,9 +256,9 @@ def test_a_migration_is_acknowledged_by_every_replica_and_refuses_writes_only_in
              if r["status"] == 201 and seen_by_all < r["at"] and r["at"] + r["seconds"] < window["ended"]]
     assert not taken, f"writes taken inside the window: {taken[:3]}"
 
-    latencies = ", ".join(f"{ms:.0f}" for ms in sorted(acknowledged.seen.values())) or "-"
+    latencies = ", ".join(f"{ms:.0f}" for ms in sorted(seen.values())) or "-"
     print(f"\nswarm migrate: window {window['ended'] - window['started']:.2f}s, seen by {window['instances']} "
-          f"in {window['propagation_ms']:.0f} ms (sampled while open, {len(acknowledged.seen)} of {REPLICAS + WORKERS}: "
+          f"in {window['propagation_ms']:.0f} ms (sampled while open, {len(seen)} of {REPLICAS + WORKERS}: "
           f"{latencies} ms); "
           f"answers {load.classes()}; failed reads 0 (in the window and outside); writes refused "
           f"{len(refused)}, all inside the window, and 0 failed outside it")
@@ -321,29 +322,12 @@ def _moment(text):
     return datetime.fromisoformat(head + "+00:00").timestamp() + float(f"0.{fraction or 0}")
 
 
-class Acknowledgements:
-    """Samples, while the block runs, when each app instance saw the open window (ms after it
-    opened): the history keeps only the slowest."""
+ACKNOWLEDGEMENTS = ("SELECT i.instance, round(extract(epoch FROM i.seen_at - m.opened_at) * 1000) "
+                    "FROM shallot_maintenance_instances i JOIN shallot_maintenance m ON i.seen_window = m.window_id")
 
-    QUERY = ("SELECT i.instance, round(extract(epoch FROM i.seen_at - m.opened_at) * 1000) "
-             "FROM shallot_maintenance_instances i JOIN shallot_maintenance m ON i.seen_window = m.window_id")
 
-    def __init__(self, stack):
-        self.stack = stack
-        self.seen = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._sample)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self.stop.set()
-        self.thread.join()
-
-    def _sample(self):
-        while not self.stop.wait(0.05):
-            for line in self.stack.sql(self.QUERY).splitlines():
-                instance, _, ms = line.partition("|")
-                self.seen[instance] = float(ms)
+def acknowledgements(stack) -> dict[str, float]:
+    """When each app instance saw the open window (ms after it opened). Sampled while the window
+    is open: its history keeps only the slowest."""
+    return {instance: float(ms) for instance, _, ms in
+            (line.partition("|") for line in stack.sql(ACKNOWLEDGEMENTS).splitlines())}
