@@ -6,6 +6,7 @@
 - `devcontainer`: the Dev Containers CLI's steps, run as VS Code runs them;
 - `issuer`: the development issuer over https on a Docker network, as production meets an
   identity provider.
+- `poller`: a thread that samples something at an interval while a `with` block runs.
 
 `tests/e2e` and `bench/` import it; it imports neither.
 """
