@@ -12,6 +12,7 @@ class Poller:
         self.sample = sample
         self.interval = interval
         self.samples = []
+        self._error = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -19,12 +20,18 @@ class Poller:
         self._thread.start()
         return self
 
-    def __exit__(self, *_):
+    def __exit__(self, failure, *_):
         self._stop.set()
         self._thread.join()
+        if self._error is not None and failure is None:
+            raise self._error  # a sampler that failed fails the test, not only its thread
 
     def _run(self):
         while not self._stop.wait(self.interval):
             asked = time.time()
-            value = self.sample()
+            try:
+                value = self.sample()
+            except Exception as error:  # noqa: BLE001 - raised again in __exit__
+                self._error = error
+                return
             self.samples.append((asked, time.time(), value))

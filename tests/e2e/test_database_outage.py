@@ -20,7 +20,7 @@ RECOVERY_LIMIT_SECONDS = 5
 ANSWER_LIMIT_SECONDS = 10
 
 
-def readiness(base):
+def readyz_status(base):
     """/readyz's status, or the name of the error that kept it from answering."""
     try:
         with urllib.request.urlopen(f"{base}/readyz", timeout=ANSWER_LIMIT_SECONDS) as response:
@@ -33,7 +33,7 @@ def readiness(base):
 
 def test_a_database_outage_under_load_is_503_then_recovers_and_loses_no_acknowledged_write(stack):
     tag = unique("outage")
-    with Poller(lambda: readiness(stack.base), 0.2) as readiness, \
+    with Poller(lambda: readyz_status(stack.base), 0.2) as readiness, \
             Load(stack.base, timeout=ANSWER_LIMIT_SECONDS, tag=tag) as load:
         time.sleep(3)
         stopping = time.time()
