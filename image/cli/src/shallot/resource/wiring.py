@@ -3,6 +3,7 @@ unit of work, the composition root, the API and the fakes. Each edit writes its 
 place, and finds it there again to take it out (`shallot destroy resource`)."""
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from shallot.resource.imports import LINE_LENGTH
@@ -13,20 +14,21 @@ class WiringError(Exception):
 
 
 @dataclass(frozen=True)
-class Edit:
+class Edit(ABC):
     path: str
 
+    @abstractmethod
     def apply(self, text: str) -> str:
-        raise NotImplementedError
+        """TEXT with the edit."""
 
+    @abstractmethod
     def undo(self, text: str) -> str | None:
         """TEXT without the edit, or None where it is not found as written."""
-        raise NotImplementedError
 
     @property
+    @abstractmethod
     def shows(self) -> str:
         """What the edit adds, in a line."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
