@@ -1,6 +1,7 @@
 """gunicorn's configuration under shallot-serve: read from what shallot-serve set, and one that
-gunicorn takes (its logging, laid over gunicorn's own defaults)."""
+gunicorn takes (its logger)."""
 
+import gc
 import runpy
 import subprocess
 import sys
@@ -8,15 +9,20 @@ import sys
 from shallot_runtime.code_changes import code_versions
 from shallot_runtime.serving import gunicorn_config
 
-# gunicorn's own setup of its logging, in a process of its own: it configures the root logger.
+# gunicorn's logger, set up from every setting of the configuration, in a process of its own.
 SET_UP_GUNICORNS_LOGGING = """
+import gc
+import runpy
 from gunicorn.config import Config
-from gunicorn.glogging import Logger
 from shallot_runtime.serving import gunicorn_config
 
 config = Config()
-config.set("logconfig_dict", gunicorn_config.logconfig_dict)
-Logger(config).error("configured")
+for name, value in runpy.run_path(gunicorn_config.__file__).items():
+    if name in config.settings:
+        config.set(name, value)
+log = config.logger_class(config)
+log.error("configured")
+print(log.access_log_enabled)
 """
 
 
@@ -33,7 +39,7 @@ def test_the_workers_and_the_sockets_come_from_what_shallot_serve_set(monkeypatc
     assert settings["control_socket"] == f"{tmp_path}/gunicorn.ctl"
 
 
-def test_gunicorn_sets_up_its_logging_with_it():
+def test_gunicorn_logs_its_own_lines_in_json_and_builds_no_access_lines():
     done = subprocess.run(
         [sys.executable, "-c", SET_UP_GUNICORNS_LOGGING],
         capture_output=True,
@@ -43,6 +49,16 @@ def test_gunicorn_sets_up_its_logging_with_it():
     )
     assert done.returncode == 0, done.stderr
     assert '"logger": "gunicorn.error", "message": "configured"' in done.stderr
+    assert done.stdout.strip() == "False", "nginx writes the access lines"
+
+
+def test_a_worker_with_its_app_loaded_leaves_what_it_holds_out_of_garbage_collection():
+    gc.unfreeze()
+    try:
+        gunicorn_config.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_a_saved_added_or_removed_file_is_a_change(tmp_path):
