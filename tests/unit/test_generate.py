@@ -233,6 +233,14 @@ def test_the_projects_own_template_takes_the_place_of_the_builtin_one(project):
     assert (project / "src/domain/models/customer.py").read_text().startswith('"""Ours: the Customer entity."""')
 
 
+def test_a_unit_of_work_made_before_0_3_hands_the_new_repository_its_session(project):
+    unit_of_work = project / "src/infrastructure/unit_of_work.py"
+    unit_of_work.write_text(unit_of_work.read_text().replace("self._connection", "self._session"))
+    commit(project)
+    assert shallot(project, "generate", "resource", *CUSTOMERS).returncode == 0
+    assert "        self.customers = SqlAlchemyCustomerRepository(self._session)\n" in unit_of_work.read_text()
+
+
 def test_the_migration_revises_the_head_and_follows_alembic_ini(project):
     assert shallot(project, "generate", "resource", *CUSTOMERS).returncode == 0
     (migration,) = (project / "migrations/versions").glob("*_0004_create_customers.py")

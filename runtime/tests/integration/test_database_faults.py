@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shallot_runtime import Operations
 from shallot_runtime.adapters.database import engine as engine_module
-from shallot_runtime.adapters.database.engine import create_database_engine, end_session
+from shallot_runtime.adapters.database.engine import create_database_engine, release_connection
 from shallot_runtime.testing import FixedWindows
 from tests.project import PROJECT_ROOT
 from tests.support.app import create_test_app
@@ -77,19 +77,35 @@ def _count_todos(app):
         return {"todos": connection.scalar(text("SELECT count(*) FROM todos"))}
 
 
-class BrokenSessionTest(OwnDatabaseTestCase):
-    def test_a_session_whose_connection_died_after_its_last_statement_ends_quietly(self):
-        engine = create_database_engine(self.url)
-        self.addCleanup(engine.dispose)
-        session = Session(engine)
-        backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        admin = create_engine(self.url)
-        self.addCleanup(admin.dispose)
-        with admin.connect() as connection:
+class BrokenConnectionTest(OwnDatabaseTestCase):
+    """A unit of work's connection, or session, whose database connection died after its last
+    statement: released quietly, and the next one works."""
+
+    def setUp(self):
+        super().setUp()
+        self.engine = create_database_engine(self.url)
+        self.addCleanup(self.engine.dispose)
+        self.admin = create_engine(self.url)
+        self.addCleanup(self.admin.dispose)
+
+    def kill(self, backend):
+        with self.admin.connect() as connection:
             connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+
+    def test_a_connection_is_released_quietly(self):
+        connection = self.engine.connect()
+        self.kill(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
         with self.assertLogs("shallot_runtime.adapters.database.engine", "WARNING"):
-            end_session(session)
-        with Session(engine) as next_session:
+            release_connection(connection)
+        with self.engine.connect() as next_connection:
+            self.assertEqual(next_connection.execute(text("SELECT 1")).scalar_one(), 1)
+
+    def test_a_session_is_released_quietly(self):
+        session = Session(self.engine)
+        self.kill(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        with self.assertLogs("shallot_runtime.adapters.database.engine", "WARNING"):
+            release_connection(session)
+        with Session(self.engine) as next_session:
             self.assertEqual(next_session.execute(text("SELECT 1")).scalar_one(), 1)
 
 

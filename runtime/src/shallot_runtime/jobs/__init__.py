@@ -42,10 +42,11 @@ beside its repositories:
         work.jobs.enqueue("notify_todo_completed", todo_id=todo.id)
         work.commit()                                  # the todo and its job, or neither
 
-The adapter is the runtime's: the unit of work enqueues on its own session, in its transaction
-(`Jobs.queue(session)`, a `TransactionalQueue`), and the composition root hands it `jobs`:
+The adapter is the runtime's: the unit of work enqueues on its own connection, in its
+transaction (`Jobs.queue(connection)`, a `TransactionalQueue`), and the composition root hands
+it `jobs`:
 
-    self.jobs = self._jobs.queue(self._session)        # SqlAlchemyUnitOfWork.__enter__
+    self.jobs = self._jobs.queue(self._connection)     # SqlAlchemyUnitOfWork.__enter__
 
 Arguments are JSON. The job carries the request's trace: its span in the worker is a child of
 the request's. Unit tests use `testing.FakeQueue`; integration tests run the jobs due with

@@ -58,7 +58,8 @@ class Jobs(App):
         )(retry_stalled_jobs)
 
     def queue(self, transaction: Session | Connection) -> "TransactionalQueue":
-        """Enqueues in the transaction of `transaction`: the unit of work's session."""
+        """Enqueues in the transaction of `transaction`: the unit of work's connection (or its
+        ORM session)."""
         return TransactionalQueue(self, transaction)
 
     def find(self, name: str) -> Any:
@@ -71,7 +72,7 @@ class Jobs(App):
 
 
 class TransactionalQueue:
-    """Jobs deferred on the session's own connection, in its transaction: they exist once it
+    """Jobs deferred on the unit of work's connection, in its transaction: they exist once it
     commits, and never if it rolls back. Each carries the current trace context."""
 
     def __init__(self, jobs: Jobs, transaction: Session | Connection) -> None:

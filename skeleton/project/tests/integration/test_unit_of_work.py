@@ -4,7 +4,6 @@ stored together or not at all."""
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import sessionmaker
 
 from src.domain.models.todo import Todo
 from src.infrastructure.models import TodoRecord
@@ -22,7 +21,7 @@ HELD_TRANSACTIONS = (
 class UnitOfWorkTest(DatabaseTestCase):
     def setUp(self):
         super().setUp()
-        self.work = SqlAlchemyUnitOfWork(sessionmaker(self.engine, expire_on_commit=False), jobs)
+        self.work = SqlAlchemyUnitOfWork(self.engine, jobs)
 
     def stored(self):
         with self.engine.connect() as connection:
@@ -61,7 +60,7 @@ class UnitOfWorkForReadsTest(DatabaseTestCase):
             connection.execute(insert(TodoRecord).values(title="one", done=False, created_at=NOW))
 
     def transactions_held_after_a_read(self, engine):
-        with SqlAlchemyUnitOfWork(sessionmaker(engine), jobs) as work:
+        with SqlAlchemyUnitOfWork(engine, jobs) as work:
             self.assertEqual(work.todos.get(1).title, "one")
             with self.engine.connect() as observer:
                 return observer.scalar(text(HELD_TRANSACTIONS))

@@ -37,7 +37,7 @@ class DatabaseTestCase(unittest.TestCase):
         cls.engine.dispose()
 
     def setUp(self):
-        # The first cleanup registered runs last: after those of the test, which close sessions.
+        # The first cleanup registered runs last: after those of the test, which close connections.
         self.addCleanup(self._empty_tables)
 
     def _empty_tables(self):

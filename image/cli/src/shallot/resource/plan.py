@@ -3,6 +3,7 @@ all at once once every check has passed."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,7 @@ FILES = {
     "tests/integration/api.py.jinja": "tests/integration/test_{plural}_api.py",
 }
 PORT = "services/port.py.jinja"
+UNIT_OF_WORK = "src/infrastructure/unit_of_work.py"
 
 
 @dataclass
@@ -93,7 +95,7 @@ def render_resource(project: Project, names: Names, fields: list[Field], specs: 
     for template, pattern in FILES.items():
         path = pattern.format(singular=names.singular, plural=plural, migration=migration.file_name)
         plan.created[path] = environment.get_template(template).render(context)
-    plan.edits = registrations(resource, environment.get_template(PORT).render(context))
+    plan.edits = registrations(resource, environment.get_template(PORT).render(context), _repositories_take(project))
     for edit in plan.edits:
         before = plan.changed.get(edit.path) or project.read(edit.path)
         try:
@@ -103,9 +105,19 @@ def render_resource(project: Project, names: Names, fields: list[Field], specs: 
     return plan
 
 
-def registrations(r: Resource, port: str) -> list[wiring.Edit]:
+def _repositories_take(project: Project) -> str:
+    """What the project's unit of work hands its repositories: its connection, or its ORM
+    session in a project made before 0.3.0 (a repository uses only what both have)."""
+    unit_of_work = project.root / UNIT_OF_WORK
+    if unit_of_work.is_file() and "Repository(self._session)" in unit_of_work.read_text(encoding="utf-8"):
+        return "self._session"
+    return "self._connection"
+
+
+def registrations(r: Resource, port: str, repositories_take: str = "self._connection") -> list[wiring.Edit]:
     """Where the project learns of the resource: its port in the unit of work, its table for
-    Alembic, its repository, its service in the container, its blueprint, its fake."""
+    Alembic, its repository (given `repositories_take`), its service in the container, its
+    blueprint, its fake."""
     s, entity, plural = r.singular, r.entity, r.plural
     port_types = [entity, *(f.enum_class for f in r.filters if f.kind == "enum")]
     names = [json.dumps(f.attribute) for f in r.unique]
@@ -120,13 +132,13 @@ def registrations(r: Resource, port: str) -> list[wiring.Edit]:
         ),
         wiring.Item("src/infrastructure/models/__init__.py", "__all__", f'"{entity}Record"', sort=True),
         wiring.ImportLine(
-            "src/infrastructure/unit_of_work.py",
+            UNIT_OF_WORK,
             _import(f"src.infrastructure.repositories.{s}_repository", f"SqlAlchemy{entity}Repository"),
         ),
         wiring.Line(
-            "src/infrastructure/unit_of_work.py",
-            r"        self\.\w+ = SqlAlchemy\w+Repository\(self\._session\)",
-            f"        self.{plural} = SqlAlchemy{entity}Repository(self._session)",
+            UNIT_OF_WORK,
+            rf"        self\.\w+ = SqlAlchemy\w+Repository\({re.escape(repositories_take)}\)",
+            f"        self.{plural} = SqlAlchemy{entity}Repository({repositories_take})",
         ),
         wiring.ImportLine(
             "src/dependency_container.py", _import(f"src.services.{s}_service", f"{entity}Service")

@@ -1,10 +1,10 @@
-"""The engine, guarded and bounded in time, and ending sessions quietly."""
+"""The engine, guarded and bounded in time, and releasing connections quietly."""
 
 import logging
 import time
 from datetime import timedelta
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -92,14 +92,20 @@ def _check_after_idle(engine: Engine, idle_seconds: float) -> None:
             ) from error
 
 
-def end_session(session: Session) -> None:
-    """Closes a session whose work is done (committed, or to be rolled back).
+def release_connection(connection: Connection | Session) -> None:
+    """Closes a unit of work's connection once its work is done (committed, or to be rolled
+    back), which gives it back to the pool.
 
     Its rollback fails when the database went away since the last statement; that is logged,
     not raised, for the response stands (a commit had already succeeded). The broken
-    connection is left out of the pool, and the next session gets a new one.
+    connection is left out of the pool, and the next unit of work gets a new one. An ORM
+    session is closed alike.
     """
     try:
-        session.close()
+        connection.close()
     except SQLAlchemyError as error:
-        logger.warning("ending a session failed (%s); dropped it", type(error).__name__)
+        logger.warning("closing a connection failed (%s); dropped it", type(error).__name__)
+
+
+# The name the unit of work of projects made before 0.3.0 imports, for its session.
+end_session = release_connection
