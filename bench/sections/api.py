@@ -4,8 +4,8 @@ endpoint at concurrency 8 and 32, and the same API made with --auth oidc, whose 
 an access token (checked against the keys of an https issuer on the network), beside a peer: the application shallot's template descends
 from (bench/peer.py), served as its README says (gunicorn) with shallot's default's processes,
 threads and timeout, against the same PostgreSQL, under the same load. The instances run side
-by side and take turns, run after run, so that a change in the machine's load weighs on each
-alike. wrk's own CPU use is reported, to show it is not the bottleneck."""
+by side and take turns, run after run, each going first in a turn of its own, so that a change
+in the machine's load weighs on each alike. wrk's own CPU use is reported, to show it is not the bottleneck."""
 
 import functools
 import json
@@ -202,15 +202,15 @@ def measure(context) -> dict:
             headers = {subject: ((bearer,) if subject == WITH_TOKEN else ()) for subject in apps}
             for subject, (_, base) in apps.items():  # warm-up, not counted (the first token fetches the keys)
                 _wrk(base + _route(subject, next(iter(ENDPOINTS)))[0], None, 8, 1, headers[subject])
-            for _ in range(context.runs):
+            for turn in range(context.runs):
                 for endpoint in ENDPOINTS:
                     for concurrency in concurrencies:
-                        for subject, (_, base) in apps.items():
+                        for subject in _rotated(list(apps), turn):
                             if (subject, endpoint, concurrency) not in runs:
                                 continue
                             path, body = _route(subject, endpoint)
                             runs[subject, endpoint, concurrency].append(
-                                _wrk(base + path, body, concurrency, seconds, headers[subject]))
+                                _wrk(apps[subject][1] + path, body, concurrency, seconds, headers[subject]))
         finally:
             for app, _ in apps.values():
                 docker("rm", "--force", app, check=False)
@@ -229,6 +229,14 @@ def measure(context) -> dict:
         with_token["token_cost"] = round(1 - with_token["rps"] / without["rps"], 3)
     figures[PEER_COMMAND] = {"command": " ".join(service.peer_command), "source": str(peer.SOURCE)}
     return figures
+
+
+def _rotated(subjects: list[str], turn: int) -> list[str]:
+    """The subjects in the order of this turn: each goes first in its turn. Whoever goes first
+    meets what the previous load left the database to do (the POSTs' rows to vacuum, WAL to
+    write), so no subject may always be the one that does."""
+    start = turn % len(subjects)
+    return subjects[start:] + subjects[:start]
 
 
 def _route(subject: str, endpoint: str) -> tuple[str, str | None]:
