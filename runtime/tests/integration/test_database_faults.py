@@ -77,7 +77,20 @@ def _count_todos(app):
         return {"todos": connection.scalar(text("SELECT count(*) FROM todos"))}
 
 
-class BrokenConnectionTest(OwnDatabaseTestCase):
+class DroppingTestCase(OwnDatabaseTestCase):
+    """Drops connections from the database's side, as a restart or a proxy's timeout does."""
+
+    def setUp(self):
+        super().setUp()
+        self.admin = create_engine(self.url)
+        self.addCleanup(self.admin.dispose)
+
+    def drop(self, backend):
+        with self.admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+
+
+class BrokenConnectionTest(DroppingTestCase):
     """A unit of work's connection, or session, whose database connection died after its last
     statement: released quietly, and the next one works."""
 
@@ -85,16 +98,10 @@ class BrokenConnectionTest(OwnDatabaseTestCase):
         super().setUp()
         self.engine = create_database_engine(self.url)
         self.addCleanup(self.engine.dispose)
-        self.admin = create_engine(self.url)
-        self.addCleanup(self.admin.dispose)
-
-    def kill(self, backend):
-        with self.admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
 
     def test_a_connection_is_released_quietly(self):
         connection = self.engine.connect()
-        self.kill(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        self.drop(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
         with self.assertLogs("shallot_runtime.adapters.database.engine", "WARNING"):
             release_connection(connection)
         with self.engine.connect() as next_connection:
@@ -102,30 +109,21 @@ class BrokenConnectionTest(OwnDatabaseTestCase):
 
     def test_a_session_is_released_quietly(self):
         session = Session(self.engine)
-        self.kill(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        self.drop(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
         with self.assertLogs("shallot_runtime.adapters.database.engine", "WARNING"):
             release_connection(session)
         with Session(self.engine) as next_session:
             self.assertEqual(next_session.execute(text("SELECT 1")).scalar_one(), 1)
 
 
-class DroppedConnectionTest(OwnDatabaseTestCase):
+class DroppedConnectionTest(DroppingTestCase):
     """A pooled connection the database dropped (a restart, a proxy's idle timeout)."""
-
-    def setUp(self):
-        super().setUp()
-        self.admin = create_engine(self.url)
-        self.addCleanup(self.admin.dispose)
 
     def engine_checking_after(self, idle):
         with mock.patch.object(engine_module, "IDLE_BEFORE_CHECK", idle):
             engine = create_database_engine(self.url)
         self.addCleanup(engine.dispose)
         return engine
-
-    def drop(self, backend):
-        with self.admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
 
     def test_one_idle_past_the_limit_is_checked_and_replaced_before_use(self):
         engine = self.engine_checking_after(timedelta(seconds=0.2))
