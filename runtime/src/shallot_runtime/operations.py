@@ -1,6 +1,6 @@
 """`Operations`: what a project builds once, in its composition root, from its database settings.
 
-    operations = Operations(database.url, project_root=PROJECT_ROOT)
+    operations = Operations.from_settings(settings.database, project_root=PROJECT_ROOT)
     operations.init_app(app, error_response=error_response)   # the gate and the database's 503s
     operations.readiness.check()                              # what /readyz reports
     operations.engine                                         # the app's engine: guarded, bounded
@@ -33,6 +33,7 @@ from shallot_runtime.adapters.readiness import DatabaseReadiness
 from shallot_runtime.services.gate import MaintenanceGate, ReadinessWithMaintenance
 from shallot_runtime.services.ports import Clock, MaintenanceWindows, ReadinessProbe
 from shallot_runtime.services.windows import MaintenanceService
+from shallot_runtime.settings import DatabaseSettings
 
 TOOLS_APPLICATION_NAME = "shallot-migrate"  # how the commands show in pg_stat_activity
 
@@ -70,6 +71,16 @@ class Operations:
         self.gate = MaintenanceGate(self._windows, self.clock)
         probe = readiness or DatabaseReadiness(self.engine, self.project)
         self.readiness: ReadinessProbe = ReadinessWithMaintenance(probe, self.gate)
+
+    @classmethod
+    def from_settings(cls, database: DatabaseSettings, *, project_root: Path | str) -> "Operations":
+        """On the database the settings name, with their timeouts."""
+        return cls(
+            database.url,
+            project_root=project_root,
+            connect_timeout=database.connect_timeout,
+            statement_timeout=database.statement_timeout,
+        )
 
     def init_app(
         self,

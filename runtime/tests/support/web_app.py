@@ -1,34 +1,22 @@
 """A small service on the runtime's web platform, built as a generated project builds its app:
-`shallot_runtime.web.init_app` on stand-in operations (no database), an OpenAPI blueprint
-whose routes load JSON bodies, and error handlers that answer in the project's error shape."""
+`shallot_runtime.web.init_app` on stand-in operations (no database), in the project's error
+shape, with the health blueprint and an OpenAPI blueprint whose routes load JSON bodies."""
 
-import logging
 import os
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 from unittest import mock
 
-from flask import Blueprint, Flask, Response, abort, jsonify
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
-from werkzeug.exceptions import HTTPException
+from flask import Flask, abort
+from marshmallow import RAISE, Schema, fields, validate
 
 import shallot_runtime.web
 from shallot_runtime.auth import TokenVerifier
 from shallot_runtime.settings import ServiceSettings, load_settings
 from shallot_runtime.testing import FixedReadiness, FixedWindows, stand_in_operations
-from shallot_runtime.web import HEALTH, ApiBlueprint, current_request_id, init_openapi
+from shallot_runtime.web import ApiBlueprint, health, init_openapi
 from tests.support.app import error_response
 from tests.support.fakes import FixedClock
-
-logger = logging.getLogger(__name__)
-
-HTTP_CODES = {
-    400: "bad_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-}
 
 
 class ThingSchema(Schema):
@@ -87,15 +75,7 @@ def create_web_app(
     api = init_openapi(
         app, title="things", version="1.0", description="Things.", error_schema=ErrorSchema
     )
-    init_error_handlers(app)
-
-    health = Blueprint(HEALTH, __name__)
-
-    @health.get("/healthz")
-    def healthz() -> Response:
-        return jsonify({"status": "ok"})
-
-    app.register_blueprint(health)
+    api.register_blueprint(health)
     api.register_blueprint(things_blueprint())
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -135,33 +115,3 @@ def things_blueprint() -> ApiBlueprint:
         return thing
 
     return things
-
-
-def init_error_handlers(app: Flask) -> None:
-    """The project's: every error in the one shape, an unexpected one logged with its id."""
-
-    @app.errorhandler(ValidationError)
-    def validation_error(error: ValidationError) -> Response:
-        messages = (
-            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-        )
-        return error_response(422, "validation_error", "The request is not valid.", messages)
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response:
-        code = HTTP_CODES.get(error.code or 500) or (error.name or "error").lower()
-        details = {}
-        if error.code == 413:
-            details["max_bytes"] = app.config["MAX_CONTENT_LENGTH"]
-        response = error_response(error.code or 500, code, error.description or "", details)
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
-                response.headers[name] = value
-        return response
-
-    @app.errorhandler(Exception)
-    def unexpected_error(error: Exception) -> Response:
-        request_id = current_request_id()
-        logger.exception("unhandled %s (request %s)", type(error).__name__, request_id)
-        details = {"request_id": request_id}
-        return error_response(500, "internal_error", "An unexpected error occurred.", details)

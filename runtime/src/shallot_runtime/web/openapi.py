@@ -17,8 +17,10 @@ all read it.
 """
 
 import json
+import tomllib
 from collections.abc import Callable
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import flask_smorest
@@ -147,6 +149,16 @@ class ApiBlueprint(flask_smorest.Blueprint):
             return view
 
         return document
+
+
+def about(pyproject: Path) -> dict[str, str]:
+    """The document's title, version and description: the project's, from its pyproject.toml."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    return {
+        "title": project["name"],
+        "version": project["version"],
+        "description": project["description"],
+    }
 
 
 def init_openapi(
