@@ -296,7 +296,9 @@ run_copy("/opt/shallot/template.git", f"/work/{name}", data=answers.as_data(), v
 MOVED_IN_0_3_0 = ["deploy/uwsgi.ini", "deploy/supervise.py", "deploy/supervisord.conf", "deploy/fatal_listener.py",
                   "deploy/reload_on_change.py", "src/json_logging.py", "src/tracing.py", "src/observability.py",
                   "src/api/metrics.py", "src/api/middleware.py", "src/api/cors.py", "src/api/controllers/docs.py",
-                  "src/infrastructure/pool_metrics.py", "tests/unit/test_supervise.py"]
+                  "src/infrastructure/pool_metrics.py", "src/api/controllers/health.py", "src/api/responses.py",
+                  "src/api/schemas/common.py", "src/infrastructure/clock.py", "tests/unit/test_supervise.py",
+                  "tests/unit/api/test_health.py"]
 NGINX_KEPT = ("deploy/nginx.conf: deleted in shallot {release}, changed in this project; now: deploy/nginx.d/*.conf "
               "(your additions to shallot's nginx server block; see docs/serving.md)")
 

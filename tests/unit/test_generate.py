@@ -183,7 +183,7 @@ def test_dry_run_lists_every_file_and_writes_nothing(project):
     (("todos", "title:str(10)"), "resource 'todos' exists already (its table is in src/infrastructure/models/todo.py)"),
     (("classes", "name:text"), "its singular 'class' is a Python keyword"),
     (("users", "name:text"), "its singular 'user' is a reserved word of SQL"),
-    (("fields", "name:text"), "resource name 'fields' clashes with the project's src/api/schemas/fields.py"),
+    (("principals", "name:text"), "resource name 'principals' clashes with the project's src/domain/models/principal.py"),
     (("invoices", "amount:money"), "field 'amount:money' has the unknown type 'money'"),
     (("invoices", "customer:ref(customers)"), "refers to customers, which this project lacks; generate it first"),
     (("invoices", "todo:ref(todos)"), "refers to todos, which `shallot generate resource` did not make"),

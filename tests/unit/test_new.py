@@ -17,7 +17,6 @@ from shallot.render import SCRATCH, template_dir
 REQUIRED_PATHS = [
     "src/api/controllers",
     "src/api/schemas",
-    "src/api/responses.py",
     "src/api/error_handler.py",
     "src/infrastructure/repositories",
     "src/infrastructure/unit_of_work.py",

@@ -28,11 +28,18 @@ MOVED: dict[Version, dict[str, str]] = {
             "src/infrastructure/pool_metrics.py",
             RUNTIME_WEB,
         ),
+        "src/api/controllers/health.py": "the blueprint health of shallot_runtime.web, registered in src/api/openapi.py",
+        "src/api/responses.py": "no_content and json_response in shallot_runtime.web; error_response in "
+        "src/api/error_handler.py",
+        "src/api/schemas/common.py": "ErrorSchema in src/api/error_handler.py; the health schemas in "
+        "shallot_runtime.web.health; JsonBoolean in shallot_runtime.web.fields",
+        "src/infrastructure/clock.py": "shallot_runtime.SystemClock, given in src/dependency_container.py",
         "src/config.py": "shallot's settings in shallot_runtime.settings.ServiceSettings, which Settings extends "
         "with this project's fields; every setting in docs/settings.md",
         **_each(
             "tests/unit/test_config.py tests/unit/test_json_logging.py tests/unit/test_supervise.py "
             "tests/unit/test_tracing.py tests/unit/api/test_cors.py tests/unit/api/test_metrics.py "
+            "tests/unit/api/test_health.py "
             "tests/unit/api/test_middleware.py tests/integration/test_metrics_under_uwsgi.py "
             "tests/integration/test_pool_metrics.py",
             RUNTIME_TESTS,

@@ -15,7 +15,7 @@ FRAMEWORKS = (*WEB, *STORAGE, *OBSERVABILITY, *TOKENS, "shallot_runtime")
 # runtime is the composition root's.
 RUNTIME_BUT_WEB = ("shallot_runtime.settings", "shallot_runtime.operations", "shallot_runtime.cli")
 RUNTIME_BUT_WEB += ("shallot_runtime.serving", "shallot_runtime.testing", "shallot_runtime.alembic")
-RUNTIME_BUT_WEB += ("shallot_runtime.auth", "shallot_runtime.jobs")
+RUNTIME_BUT_WEB += ("shallot_runtime.auth", "shallot_runtime.jobs", "shallot_runtime.integrity")
 
 # layer: (the parts of src it may import, the third-party packages it must not import)
 RULES = {

@@ -95,18 +95,18 @@ class Resource:
             return [i for f in self.fields for i in f.model_imports] + checks + constants
         if layer == "repository":
             refusals = (
-                ["src.infrastructure.repositories.integrity:refusals_as"] if self.unique or self.refs else []
+                ["shallot_runtime.integrity:refusals_as"] if self.unique or self.refs else []
             )
             refusals += [errors + "DuplicateValue"] if self.unique else []
             refusals += [errors + "UnknownReference"] if self.refs else []
             return enums + refusals
         if layer == "schemas":
             own = {
-                "str": "src.api.schemas.fields:Text",
-                "text": "src.api.schemas.fields:Text",
-                "int": "src.api.schemas.fields:INT64",
-                "decimal": "src.api.schemas.fields:DecimalString",
-                "bool": "src.api.schemas.common:JsonBoolean",
+                "str": "shallot_runtime.web.fields:Text",
+                "text": "shallot_runtime.web.fields:Text",
+                "int": "shallot_runtime.web.fields:INT64",
+                "decimal": "shallot_runtime.web.fields:DecimalString",
+                "bool": "shallot_runtime.web.fields:JsonBoolean",
             }
             constants = [f"{module}:{name}" for name, _ in self.constants]
             defaults = (

@@ -1,8 +1,0 @@
-"""The real clock: timezone-aware UTC."""
-
-from datetime import UTC, datetime
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
