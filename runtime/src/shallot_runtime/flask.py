@@ -30,6 +30,10 @@ MESSAGES = {
 }
 # What a client is told to wait while the database is away: about one restart of PostgreSQL.
 DATABASE_RETRY_AFTER_SECONDS = 5
+# Where `Operations.init_app` keeps itself and the app's error body in app.extensions, for the
+# routes of the runtime's own (web.health).
+OPERATIONS = "shallot_runtime"
+ERROR_RESPONSE = "shallot_runtime.error_response"
 
 
 def install(

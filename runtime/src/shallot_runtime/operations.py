@@ -93,7 +93,8 @@ class Operations:
         """Installs the maintenance gate and the database's 503s, built by `error_response`
         (the app's error body: status, code, message, details); `request_id` adds the
         request's id to the database's 503. Blueprints in `always_served` are never refused."""
-        app.extensions["shallot_runtime"] = self
+        app.extensions[flask_runtime.OPERATIONS] = self
+        app.extensions[flask_runtime.ERROR_RESPONSE] = error_response
         flask_runtime.install(app, self.gate, error_response, request_id, always_served)
         if isinstance(self._windows, MaintenanceMonitor):
             # Now, not on the first request: an idle instance must acknowledge windows too, or

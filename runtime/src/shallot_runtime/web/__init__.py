@@ -23,7 +23,7 @@ from shallot_runtime.web import auth
 from shallot_runtime.web.cors import init_cors
 from shallot_runtime.web.docs import docs
 from shallot_runtime.web.errors import init_errors
-from shallot_runtime.web.health import ERROR_RESPONSE, HEALTH, health
+from shallot_runtime.web.health import HEALTH, health
 from shallot_runtime.web.metrics import METRICS, PoolMetrics, ServiceState, init_metrics
 from shallot_runtime.web.openapi import ApiBlueprint, about, init_openapi
 from shallot_runtime.web.requests import current_request_id, init_requests
@@ -58,7 +58,6 @@ def init_app(
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     app.json.sort_keys = False  # keep the schemas' field order
-    app.extensions[ERROR_RESPONSE] = error_response
     init_requests(app)
     init_cors(app, settings.cors_allowed_origins or ())
     # Before the gate, to measure what it refuses.

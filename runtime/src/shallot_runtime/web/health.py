@@ -5,11 +5,11 @@ maintenance gate always serves."""
 from flask import Response, current_app
 from marshmallow import Schema, fields
 
+from shallot_runtime.flask import ERROR_RESPONSE, OPERATIONS
 from shallot_runtime.web.openapi import ApiBlueprint
 from shallot_runtime.web.responses import json_response
 
 HEALTH = "health"
-ERROR_RESPONSE = "shallot_runtime.error_response"  # in app.extensions, set by web.init_app
 
 health = ApiBlueprint(HEALTH, __name__, description="Liveness and readiness")
 
@@ -54,7 +54,7 @@ def readyz() -> Response:
 
     A read-only window keeps the instance ready (it serves reads); both say so in `checks`.
     """
-    readiness = current_app.extensions["shallot_runtime"].readiness.check()
+    readiness = current_app.extensions[OPERATIONS].readiness.check()
     if readiness.ready:
         return json_response({"status": "ready", **readiness.details()})
     error_response = current_app.extensions[ERROR_RESPONSE]

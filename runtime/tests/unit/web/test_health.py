@@ -2,8 +2,12 @@
 
 from datetime import timedelta
 
+from flask import Flask
+
 from shallot_runtime.domain.window import MaintenanceWindow
-from shallot_runtime.testing import FixedWindows
+from shallot_runtime.testing import FixedReadiness, FixedWindows, stand_in_operations
+from shallot_runtime.web import health
+from tests.support.app import error_response
 from tests.support.fakes import FixedClock
 from tests.support.web_app import make_web_app
 
@@ -45,3 +49,12 @@ def test_both_routes_are_in_the_document_with_their_schema():
     ok = document["paths"]["/readyz"]["get"]["responses"]["200"]
     assert ok["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Health"}
     assert "503" in document["paths"]["/readyz"]["get"]["responses"]
+
+
+def test_readyz_answers_in_the_apps_shape_with_only_the_gate_installed():
+    operations = stand_in_operations(readiness=FixedReadiness(False), clock=FixedClock())
+    app = Flask(__name__)
+    operations.init_app(app, error_response=error_response)
+    app.register_blueprint(health)
+    response = app.test_client().get("/readyz")
+    assert (response.status_code, response.json["error"]["code"]) == (503, "not_ready")
