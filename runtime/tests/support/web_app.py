@@ -115,3 +115,14 @@ def things_blueprint() -> ApiBlueprint:
         return thing
 
     return things
+
+
+def error_of(response, status: int, code: str) -> dict:
+    """The body's error, once the response is that status and code in the app's error shape."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    assert set(response.json) == {"error"}
+    error = response.json["error"]
+    assert set(error) == {"code", "message", "details"} and error["message"]
+    assert error["code"] == code
+    return error

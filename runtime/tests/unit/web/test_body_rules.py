@@ -1,12 +1,12 @@
 """A body is JSON (else 415), well formed (else 400), within MAX_CONTENT_LENGTH (else 413) and
-valid (else 422, keyed by field): the rules of the runtime's request parser, which the app's
-error handlers answer in its error shape."""
+valid (else 422, keyed by field): the rules of the runtime's request parser, which the runtime
+answers in the app's error shape."""
 
 import io
 
 import pytest
 
-from tests.support.web_app import make_web_app
+from tests.support.web_app import error_of, make_web_app
 
 LIMIT = 1000
 # A chunked body as gunicorn hands it over: no length, and the stream ends where the body does.
@@ -19,14 +19,6 @@ CHUNKED = {
 @pytest.fixture
 def client():
     return make_web_app({"MAX_CONTENT_LENGTH": str(LIMIT)}).test_client()
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    error = response.json["error"]
-    assert error["code"] == code
-    return error
 
 
 def test_a_valid_body_is_loaded(client):

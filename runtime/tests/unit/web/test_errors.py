@@ -6,7 +6,7 @@ import pytest
 from flask import abort, redirect
 from sqlalchemy.exc import IntegrityError
 
-from tests.support.web_app import make_web_app
+from tests.support.web_app import error_of, make_web_app
 
 
 class Refused(Exception):
@@ -34,16 +34,6 @@ def app():
         raise Refused("no")
 
     return app
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    assert set(response.json) == {"error"}
-    error = response.json["error"]
-    assert set(error) == {"code", "message", "details"} and error["message"]
-    assert error["code"] == code
-    return error
 
 
 def test_an_unknown_route_is_404(app):
