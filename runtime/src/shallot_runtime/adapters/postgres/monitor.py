@@ -8,11 +8,11 @@ the migrator knows that every instance has seen its window.
 
 The thread starts when the app is built (`Operations.init_app`), not on its first request:
 an idle instance counts as live and acknowledges windows too. The server builds the app in
-each worker after the fork (gunicorn without --preload); in a process
-forked after the build, the thread starts again on first use, which waits for its first read:
-either way a request is not served on a window the process has not read. When the database
-goes away, the last window seen stays in force (its lease still runs out by itself) and the
-thread reconnects with backoff.
+each worker after the fork (gunicorn without --preload); in a process forked after the
+build, the thread starts again on first use, which waits for its first read and report:
+either way a request is not served on a window the process has not acknowledged. When the
+database goes away, the last window seen stays in force (its lease still runs out by itself)
+and the thread reconnects with backoff.
 """
 
 import atexit
@@ -164,10 +164,10 @@ class MaintenanceMonitor:
             self._seen = (window_id, now)
             self._beat_at = None  # acknowledge at once
         self._window = window
-        self._first_read.set()
         if self._beat_at is None or (now - self._beat_at).total_seconds() >= HEARTBEAT_SECONDS:
             report_seen(connection, self.instance, window_id, self._seen[1], now)
             self._beat_at = now
+        self._first_read.set()  # after the report: a served request implies an acknowledgement
 
 
 def _ensure_tables(connection: Connection) -> None:
