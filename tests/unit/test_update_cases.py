@@ -340,7 +340,8 @@ CASES = {
         stdout=[f"{UPDATED}: 0 added, 1 changed, 0 removed, 0 renamed, 2 conflicted", *ANSWERS_CHANGED],
         stderr=[CONFLICTED.format(2),
                 "  pyproject.toml: changed in shallot 0.3.0 and in this project",
-                "  uv.lock: this project's, as committed: run `make lock` once pyproject.toml is resolved"],
+                "  uv.lock: this project's, as committed: once pyproject.toml is resolved, lock with the release's "
+                'image: docker run --rm -v "$PWD:/work" shallot:dev lock'],
         files={"pyproject.toml": PYPROJECT.replace(
             '    "shallot-runtime==0.2.0",\n    "flask>=3.1",\n',
             conflict('    "shallot-runtime==0.2.0",\n    "flask>=3.1,<4",\n',

@@ -43,7 +43,7 @@ def update_project(
         outcome.keep_deleted()
         outcome.follow_renames(renders, ours)
         outcome.keep_binaries(renders, ours)
-    outcome.relock()
+    outcome.relock(image)
     outcome.find_conflicts()
     outcome.sort_changes()
     outcome.chained = chain_added_migrations(folder, outcome.changes["added"])
@@ -170,16 +170,20 @@ class Outcome:
                 f"`git checkout --theirs {path}` takes shallot's"
             )
 
-    def relock(self) -> None:
+    def relock(self, image: str) -> None:
         """uv.lock for the merged pyproject.toml: kept if the merge left it consistent, else made
         again from the one committed (so that versions stay where they were); while
-        pyproject.toml has markers, the one committed, for `make lock` to start from."""
+        pyproject.toml has markers, the one committed, for the team to lock from with IMAGE.
+
+        Not `make lock`: it runs in the project's image, which the build refuses to make while
+        uv.lock is stale, and which holds the older release's runtime until it is rebuilt."""
         lock = self.folder / "uv.lock"
         if not git.run(self.folder, "ls-tree", "--name-only", "HEAD", "--", "uv.lock").strip():
             return  # the project locks nothing (yet): the release's, if any, as merged
+        lock_with = f'lock with the release\'s image: docker run --rm -v "$PWD:/work" {image} lock'
         if _marked(self.folder / "pyproject.toml"):
             self._restore(("uv.lock",))
-            self.conflicts["uv.lock"] = "this project's, as committed: run `make lock` once pyproject.toml is resolved"
+            self.conflicts["uv.lock"] = f"this project's, as committed: once pyproject.toml is resolved, {lock_with}"
             return
         if lock.is_file() and not has_conflict_markers(lock) and _lock_is_current(self.folder):
             return
@@ -187,7 +191,7 @@ class Outcome:
         try:
             uv.run(self.folder, "lock", what="cannot lock")
         except ShallotError as error:
-            self.conflicts["uv.lock"] = f"this project's, as committed ({error}): run `make lock`"
+            self.conflicts["uv.lock"] = f"this project's, as committed ({error}): {lock_with}"
 
     def find_conflicts(self) -> None:
         """Files the merge left markers in (copier records them as unmerged in git's index), each
