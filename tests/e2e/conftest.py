@@ -1,6 +1,7 @@
 """End-to-end fixtures: the shallot image, built once per test session, and workspaces to mount."""
 
 import os
+import re
 import secrets
 import subprocess
 import time
@@ -15,6 +16,17 @@ from harness.stack import loaded_stack
 HOST_UID = 1234
 HTTP_PORT = 8000
 ORIGIN = "https://app.example.com"
+HOST_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's system bundle
+PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
+
+
+def authorities_beyond_the_usual() -> str:
+    """What this host trusts beyond certifi's (Mozilla's) roots: among them, the proxy's. A
+    project's certs/ holds them for the containers that reach the package index."""
+    import certifi
+
+    usual = set(PEM.findall(Path(certifi.where()).read_text()))
+    return "\n".join(c for c in PEM.findall(HOST_AUTHORITIES.read_text()) if c not in usual) + "\n"
 
 
 @pytest.fixture(scope="session")

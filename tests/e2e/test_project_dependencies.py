@@ -8,25 +8,14 @@ import re
 import subprocess
 import time
 import tomllib
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import HOST_UID, docker_run
+from tests.e2e.conftest import HOST_AUTHORITIES, HOST_UID, authorities_beyond_the_usual, docker_run
 from harness.devcontainer import DevContainer
 from harness.docker import PROJECT_NAME, compose_command, docker, stack_environment
 
-HOST_AUTHORITIES = Path("/etc/ssl/certs/ca-certificates.crt")  # Debian's system bundle
-PEM = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
 ADDED = "humanize>=4"
-
-
-def authorities_beyond_the_usual() -> str:
-    """What this host trusts beyond certifi's (Mozilla's) roots: among them, the proxy's."""
-    import certifi
-
-    usual = set(PEM.findall(Path(certifi.where()).read_text()))
-    return "\n".join(c for c in PEM.findall(HOST_AUTHORITIES.read_text()) if c not in usual) + "\n"
 
 
 @pytest.fixture

@@ -8,9 +8,12 @@ and 0.2.0) are rendered from the release history the new image carries, at their
 
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import time
+import tomllib
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import HOST_UID, docker_run
+from tests.e2e.conftest import HOST_UID, authorities_beyond_the_usual, docker_run
 from harness.docker import PROJECT_NAME, Http, compose_command, docker, free_port, stack_environment
 
 OLDER_RELEASE = "0.1.0"
@@ -315,42 +318,153 @@ def _project_of_release(releases: Releases, workspace: Path, name: str, release:
     return project
 
 
-def test_update_keeps_a_file_the_release_deletes_that_the_team_changed(releases, workspace, postgres_image):
+# A field on todos as a 0.2.0 team writes it: through the entity, the table, the repository and
+# the response, with its own migration (0002, the number 0.3.0's job queue takes too). Each
+# edit: (file, a line of 0.2.0's, the line the team adds after it).
+PRIORITY_IN_0_2_0 = [
+    ("src/domain/models/todo.py", "    completed_at: datetime | None = None\n", "    priority: int = 0\n"),
+    ("src/infrastructure/models/todo.py",
+     "    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))\n",
+     '    priority: Mapped[int] = mapped_column(server_default="0")\n'),
+    ("src/infrastructure/repositories/todo_repository.py", '        "completed_at": todo.completed_at,\n',
+     '        "priority": todo.priority,\n'),
+    ("src/infrastructure/repositories/todo_repository.py", "        completed_at=row.completed_at,\n",
+     "        priority=row.priority,\n"),
+    ("src/api/schemas/todos.py", "    completed_at = fields.AwareDateTime(allow_none=True, required=True)\n",
+     "    priority = fields.Integer(required=True)\n"),
+]
+PRIORITY_MIGRATION = '''"""todos: priority
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01 00:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("todos", sa.Column("priority", sa.Integer(), server_default="0", nullable=False))
+
+
+def downgrade() -> None:
+    op.drop_column("todos", "priority")
+'''
+# Where 0.3.0's own tests want the field too (the project's docs/updating.md says so).
+PRIORITY_IN_0_3_0 = [
+    ("src/api/schemas/todos.py", '                "completed_at": "2026-12-02T16:05:00+00:00",\n',
+     '                "priority": 0,\n'),
+    ("tests/unit/api/test_todos_api.py",
+     '        written["completed_at"] = written["created_at"]  # by hand: created done, so completed\n',
+     '        written["priority"] = 0\n'),
+]
+ADDED_PACKAGE = "humanize>=4"
+
+
+def _add_lines(project: Path, edits) -> None:
+    for path, line, added in edits:
+        _replace(project / path, line, line + added)
+
+
+def _add_package_as_0_2_0_did(repo: Path, image: str, project: Path, scratch: Path, requirement: str) -> None:
+    """What 0.2.0's `make add pkg=REQUIREMENT` does: `shallot add --no-sync REQUIREMENT` on the
+    project's files, in an image holding 0.2.0's runtime wheel, which its pyproject.toml names.
+    No 0.2.0 image is built here: this image's CLI runs it, given that wheel, built from 0.2.0's
+    sources as its image built it."""
+    sources, wheels = scratch / "sources", scratch / "wheels"
+    sources.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", PREVIOUS_RELEASE_COMMIT, "runtime", "VERSION"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(sources)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels),
+                    str(sources / "runtime")], check=True, capture_output=True)
+    (wheel,) = wheels.glob(f"shallot_runtime-{PREVIOUS_RELEASE}-*.whl")
+    result = docker_run(image, "add", "--no-sync", requirement, timeout=600,
+                        volumes=[(project, "/work"), (wheel, f"/opt/shallot/wheels/{wheel.name}")])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _release_side(text: str) -> str:
+    """TEXT with each conflict resolved to the release's side."""
+    return re.sub(r"<<<<<<< before updating\n.*?=======\n(.*?)>>>>>>> after updating\n", r"\1", text, flags=re.S)
+
+
+def _locked(project: Path) -> dict[str, str]:
+    return {package["name"]: package["version"] for package in tomllib.loads((project / "uv.lock").read_text())["package"]}
+
+
+def test_update_brings_a_0_2_0_project_with_the_teams_field_package_and_nginx_line(
+        releases, repo, workspace, postgres_image, tmp_path):
     project = _project_of_release(releases, workspace, PROJECT_NAME, PREVIOUS_RELEASE)
-    # The team's edits: a line in nginx's configuration, which 0.3.0 deletes, and one of their
-    # own settings at the end of .env.example, which 0.3.0 changes elsewhere.
+    # Behind this machine's proxy, as a team behind one keeps it (git ignores it): for uv.
+    (project / "certs" / "host.crt").write_text(authorities_beyond_the_usual())
+    # The team's edits: a field on todos; a package, with `make add`; a line in nginx's
+    # configuration, which 0.3.0 deletes; one of their own settings at the end of .env.example,
+    # which 0.3.0 changes elsewhere.
+    _add_lines(project, PRIORITY_IN_0_2_0)
+    (project / "migrations" / "versions" / "0002_todos_priority.py").write_text(PRIORITY_MIGRATION)
+    _add_package_as_0_2_0_did(repo, releases.image(releases.newer), project, tmp_path, ADDED_PACKAGE)
     _replace(project / "deploy" / "nginx.conf", "client_body_timeout 10s;\n",
              "client_body_timeout 10s;\n    client_body_buffer_size 64k;\n")
     env_example = project / ".env.example"
     env_example.write_text(env_example.read_text() + "\n# Our payments provider\nPAYMENTS_URL=https://pay.example.com\n")
     _commit(project, "Our edits")
     head = _git(project, "rev-parse", "HEAD")
+    image = releases.image(releases.newer)
 
     started = time.monotonic()
     result = _update(releases, project)
     print(f"\nshallot update {PREVIOUS_RELEASE} -> {releases.newer}: {time.monotonic() - started:.1f} s\n"
           f"{result.stdout}{result.stderr}")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stderr.splitlines()[1:] == [f"  {NGINX_KEPT.format(release=releases.newer)}"], result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        f"  {NGINX_KEPT.format(release=releases.newer)}",
+        f"  pyproject.toml: changed in shallot {releases.newer} and in this project",
+        f"  uv.lock: this project's, as committed: once pyproject.toml is resolved, lock with the release's image: "
+        f'docker run --rm -v "$PWD:/work" {image} lock',
+    ], result.stderr
     assert "client_body_buffer_size 64k;" in (project / "deploy" / "nginx.conf").read_text()
-    assert ", 1 conflicted" in result.stdout.splitlines()[0]
+    assert ", 3 conflicted" in result.stdout.splitlines()[0]
     removed = result.stdout.split("removed (", 1)[1].split(":\n", 1)[1]
     for name in MOVED_IN_0_3_0:
         assert not (project / name).exists(), name
         assert f"  {name}\n" in removed, name
+    assert "  migrations/versions/0002_create_job_queue.py: revision 0003, after 0002\n" in result.stdout
+    for path, _, added in PRIORITY_IN_0_2_0:
+        assert added in (project / path).read_text(), f"the field merged into {path}"
     assert "PAYMENTS_URL=https://pay.example.com" in env_example.read_text()
     assert "# gunicorn worker processes" in env_example.read_text(), "the release's change merged"
     assert "A\tdocs/serving.md" in _git(project, "diff", "--name-status").splitlines(), "new files show in git diff"
     assert _git(project, "rev-parse", "HEAD") == head
 
-    # The team moves their line where the release says, and commits.
+    # The team resolves what it listed: nginx's line where the message says; the release's
+    # dependencies with their package, then uv.lock with the release's image; their field where
+    # 0.3.0's tests want it; then the contract (make openapi), up, migrate and the suite.
     _git(project, "rm", "--quiet", "deploy/nginx.conf")
     (project / "deploy" / "nginx.d").mkdir(exist_ok=True)
     (project / "deploy" / "nginx.d" / "body.conf").write_text("client_body_buffer_size 64k;\n")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(_release_side(pyproject.read_text()))
+    _replace(pyproject, '    "python-dotenv>=1.0",\n', f'    "python-dotenv>=1.0",\n    "{ADDED_PACKAGE}",\n')
+    locked = docker_run(image, "lock", volumes=[(project, "/work")], timeout=600)
+    assert locked.returncode == 0, locked.stdout + locked.stderr
+    assert _locked(project)["shallot-runtime"] == releases.newer and "humanize" in _locked(project)
+    _add_lines(project, PRIORITY_IN_0_3_0)
     _commit(project, "shallot update")
     assert _update(releases, project, "--check").returncode == 0
-    with _made(project, releases.image(releases.newer), postgres_image, "up", "migrate", "test") as env:
-        assert Http(f"http://127.0.0.1:{env['HTTP_PORT']}").request("GET", "/readyz")[0] == 200, "nginx took body.conf"
+    with _made(project, image, postgres_image, "openapi", "up", "migrate", "test") as env:
+        http = Http(f"http://127.0.0.1:{env['HTTP_PORT']}")
+        assert http.request("GET", "/readyz")[0] == 200, "nginx took body.conf"
+        status, _, todo = http.request("POST", "/v1/todos", {"title": "Ship 0.3.0"})
+        assert (status, todo["priority"]) == (201, 0), todo
+        imported = docker("run", "--rm", env["APP_IMAGE"], "python", "-c", "import humanize", check=False)
+        assert imported.returncode == 0, imported.stderr
 
 
 def test_update_refuses_bad_input_in_one_line_and_changes_nothing(releases, workspace, registry):
