@@ -9,7 +9,7 @@ from shallot_runtime.testing import FixedReadiness, FixedWindows, stand_in_opera
 from shallot_runtime.web import health
 from tests.support.app import error_response
 from tests.support.fakes import FixedClock
-from tests.support.web_app import make_web_app
+from tests.support.web_app import error_of, make_web_app
 
 
 def test_healthz_answers_without_the_database():
@@ -24,10 +24,8 @@ def test_readyz_is_200_with_its_checks_when_ready():
 
 
 def test_readyz_is_503_in_the_apps_error_shape_when_not_ready():
-    response = make_web_app(ready=False).test_client().get("/readyz")
-    assert response.status_code == 503
-    assert response.json["error"]["code"] == "not_ready"
-    assert response.json["error"]["details"]["checks"] == {
+    error = error_of(make_web_app(ready=False).test_client().get("/readyz"), 503, "not_ready")
+    assert error["details"]["checks"] == {
         "database": "unreachable",
         "maintenance": "off",
     }
@@ -56,5 +54,4 @@ def test_readyz_answers_in_the_apps_shape_with_only_the_gate_installed():
     app = Flask(__name__)
     operations.init_app(app, error_response=error_response)
     app.register_blueprint(health)
-    response = app.test_client().get("/readyz")
-    assert (response.status_code, response.json["error"]["code"]) == (503, "not_ready")
+    error_of(app.test_client().get("/readyz"), 503, "not_ready")
