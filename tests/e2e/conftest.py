@@ -5,6 +5,7 @@ import re
 import secrets
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,12 @@ def authorities_beyond_the_usual() -> str:
 
     usual = set(PEM.findall(Path(certifi.where()).read_text()))
     return "\n".join(c for c in PEM.findall(HOST_AUTHORITIES.read_text()) if c not in usual) + "\n"
+
+
+def locked_packages(project: Path) -> dict[str, dict]:
+    """The packages in the project's uv.lock, by name."""
+    locked = tomllib.loads((project / "uv.lock").read_text())
+    return {package["name"]: package for package in locked["package"]}
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,16 @@ import os
 import re
 import subprocess
 import time
-import tomllib
 
 import pytest
 
-from tests.e2e.conftest import HOST_AUTHORITIES, HOST_UID, authorities_beyond_the_usual, docker_run
+from tests.e2e.conftest import (
+    HOST_AUTHORITIES,
+    HOST_UID,
+    authorities_beyond_the_usual,
+    docker_run,
+    locked_packages,
+)
 from harness.devcontainer import DevContainer
 from harness.docker import PROJECT_NAME, compose_command, docker, stack_environment
 
@@ -58,24 +63,19 @@ def image_size(env) -> int:
     return int(docker("image", "inspect", "--format", "{{.Size}}", env["APP_IMAGE"]).stdout)
 
 
-def packages(folder) -> dict[str, dict]:
-    locked = tomllib.loads((folder / "uv.lock").read_text())
-    return {package["name"]: package for package in locked["package"]}
-
-
 def test_add_a_package_use_it_and_find_it_in_the_rebuilt_images(project):
     folder, env = project
     make(folder, env, ".env")
     first_build = build(folder, env)
     size_before = image_size(env)
-    before = packages(folder)
+    before = locked_packages(folder)
 
     started = time.monotonic()
     added = make(folder, env, "add", f"pkg={ADDED}")
     add_seconds = time.monotonic() - started
     assert f"added {ADDED}" in added.stdout
     assert f'"{ADDED}"' in (folder / "pyproject.toml").read_text()
-    after = packages(folder)
+    after = locked_packages(folder)
     assert set(after) - set(before) == {"humanize"} and set(before) <= set(after), "the lock gained humanize only"
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {folder.name}, changed
@@ -112,7 +112,7 @@ def test_add_a_package_use_it_and_find_it_in_the_rebuilt_images(project):
         "override-dependencies = []", f'override-dependencies = ["click=={other}"]')
     (folder / "pyproject.toml").write_text(pyproject)
     make(folder, env, "lock")
-    assert packages(folder)["click"]["version"] == other
+    assert locked_packages(folder)["click"]["version"] == other
     build(folder, env)
     version = "import importlib.metadata as m; print(m.version('click'), m.version('humanize') >= '4')"
     assert docker("run", "--rm", env["APP_IMAGE"], "python", "-c", version).stdout.split() == [other, "True"]

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import HOST_UID, authorities_beyond_the_usual, docker_run
+from tests.e2e.conftest import HOST_UID, authorities_beyond_the_usual, docker_run, locked_packages
 from harness.docker import PROJECT_NAME, Http, compose_command, docker, free_port, stack_environment
 
 OLDER_RELEASE = "0.1.0"
@@ -395,10 +394,6 @@ def _release_side(text: str) -> str:
     return re.sub(r"<<<<<<< before updating\n.*?=======\n(.*?)>>>>>>> after updating\n", r"\1", text, flags=re.S)
 
 
-def _locked(project: Path) -> dict[str, str]:
-    return {package["name"]: package["version"] for package in tomllib.loads((project / "uv.lock").read_text())["package"]}
-
-
 def test_update_brings_a_0_2_0_project_with_the_teams_field_package_and_nginx_line(
         releases, repo, workspace, postgres_image, tmp_path):
     project = _project_of_release(releases, workspace, PROJECT_NAME, PREVIOUS_RELEASE)
@@ -454,7 +449,8 @@ def test_update_brings_a_0_2_0_project_with_the_teams_field_package_and_nginx_li
     _replace(pyproject, '    "python-dotenv>=1.0",\n', f'    "python-dotenv>=1.0",\n    "{ADDED_PACKAGE}",\n')
     locked = docker_run(image, "lock", volumes=[(project, "/work")], timeout=600)
     assert locked.returncode == 0, locked.stdout + locked.stderr
-    assert _locked(project)["shallot-runtime"] == releases.newer and "humanize" in _locked(project)
+    locked = locked_packages(project)
+    assert locked["shallot-runtime"]["version"] == releases.newer and "humanize" in locked
     _add_lines(project, PRIORITY_IN_0_3_0)
     _commit(project, "shallot update")
     assert _update(releases, project, "--check").returncode == 0
